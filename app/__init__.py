@@ -1,0 +1,148 @@
+"""Article 26: an open-source human rights education platform."""
+
+import logging
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import INSECURE_DEFAULT_KEY, Config, config_from_environment, normalise_database_url
+
+RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+request_log = logging.getLogger("article26.requests")
+
+
+def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config or config_from_environment())
+    if overrides:
+        app.config.update(overrides)
+    _refuse_insecure_production(app)
+    _configure_database(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if app.config.get("PROXY_FIX_X_FOR"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app.errors import register_error_handlers
+    from app.security import register_security_headers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    _register_request_log(app)
+    _register_template_helpers(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _refuse_insecure_production(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY") or ""
+    if app.config.get("SESSION_COOKIE_SECURE") and (key == INSECURE_DEFAULT_KEY or len(key) < 32):
+        print("Article 26 refuses to start: set SECRET_KEY to a random value of at least 32 characters "
+              "(python -c 'import secrets; print(secrets.token_hex(32))').", file=sys.stderr)
+        raise SystemExit(1)
+
+
+def _configure_database(app: Flask) -> None:
+    url = app.config.get("DATABASE_URL")
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{Path(app.instance_path) / 'article26.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if url.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000},
+        }
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection, connection_record):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (registers every table with the metadata)
+    from app.auth.services import user_for_login_session
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        return user_for_login_session(db.session, token)
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    supported = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in supported:
+        return current_user.language
+    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin.views import bp as admin_bp
+    from app.auth.views import bp as auth_bp
+    from app.core.views import bp as core_bp
+
+    for blueprint in (core_bp, auth_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_request_log(app: Flask) -> None:
+    """One line per request: method, path (never the query string, which may hold tokens), status, duration."""
+
+    @app.before_request
+    def start_timer():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        if app.config.get("LOG_REQUESTS"):
+            elapsed_ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
+            request_log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
+        return response
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app import access
+
+    @app.context_processor
+    def inject_layout_helpers():
+        language = str(get_locale() or "en")
+        return {
+            "html_lang": language,
+            "text_direction": "rtl" if language.split("_")[0] in RTL_LANGUAGES else "ltr",
+            "access": access,
+        }

@@ -1,0 +1,73 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import can_manage_user, gate, is_admin
+from app.admin.forms import CreateUserForm
+from app.admin.queries import users_matching
+from app.auth import services
+from app.auth.forms import ConfirmForm
+from app.auth.models import Role, User
+from app.errors import DomainError
+from app.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+bp.before_request(gate(is_admin))
+
+
+@bp.route("/users")
+def users():
+    search = request.args.get("q", "")[:64]
+    role = request.args.get("role", "")
+    if role not in {"", *Role}:
+        role = ""
+    page = db.paginate(users_matching(search, role), per_page=50, error_out=False)
+    return render_template("admin/users.html", page=page, search=search, role=role, confirm=ConfirmForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def create_user():
+    form = CreateUserForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                db.session,
+                username=form.username.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+                email=form.email.data,
+                role=form.role.data,
+                audience=form.audience.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.username.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Account %(name)s created.", name=user.username), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/create_user.html", form=form)
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+def deactivate_user(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.route("/users/<int:user_id>/activate", methods=["POST"])
+def activate_user(user_id: int):
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    user = db.get_or_404(User, user_id)
+    if not can_manage_user(current_user, user):
+        abort(403)
+    services.set_user_active(db.session, user, active)
+    db.session.commit()
+    message = _("%(name)s can sign in again.", name=user.username) if active else _(
+        "%(name)s is deactivated and signed out everywhere.", name=user.username)
+    flash(message, "success")
+    return redirect(url_for("admin.users"))

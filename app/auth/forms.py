@@ -1,0 +1,107 @@
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.auth.models import Audience
+from app.auth.passwords import MAX_PASSWORD_LENGTH, password_problem
+from app.auth.services import username_problem
+
+LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in
+                    (("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية"))]
+
+
+def audience_choices():
+    labels = {
+        Audience.STUDENT: _l("Student"),
+        Audience.POLICE: _l("Police"),
+        Audience.JUDGE: _l("Judge"),
+        Audience.PROSECUTOR: _l("Prosecutor"),
+        Audience.LAWYER: _l("Lawyer"),
+        Audience.DEFENDER: _l("Human rights defender"),
+        Audience.OTHER: _l("Other"),
+    }
+    return [SelectChoice(audience.value, labels[audience]) for audience in Audience]
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def plausible_email(form, field):
+    # Deliverability is not our business: e-mail is optional and never verified.
+    if field.data and not EMAIL_PATTERN.match(field.data):
+        raise ValidationError(_l("This does not look like an e-mail address."))
+
+
+def valid_username(form, field):
+    problem = username_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+def acceptable_password(form, field):
+    username = form.username.data if hasattr(form, "username") else None
+    problem = password_problem(field.data or "", username)
+    if problem:
+        raise ValidationError(problem)
+
+
+def matches_new_password(form, field):
+    if field.data != form.new_password.data:
+        raise ValidationError(_l("The two passwords are different."))
+
+
+class SignInForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class SignUpForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), valid_username],
+                           description=_l("3 to 64 characters: letters, digits, dots, hyphens. Others never see it."),
+                           render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=120)],
+                               description=_l("Shown on your certificates. A pseudonym is fine."))
+    email = EmailField(_l("E-mail (optional)"), validators=[Optional(), plausible_email, Length(max=254)],
+                       description=_l("Only used if you choose to give it. Not needed to learn."))
+    audience = SelectField(_l("I am"), choices=audience_choices, default=Audience.OTHER)
+    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="en")
+    password = PasswordField(_l("Password"), validators=[DataRequired(), acceptable_password],
+                             description=_l("8 to 128 characters. A few unusual words make a strong password."),
+                             render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Create account"))
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail (optional)"), validators=[Optional(), plausible_email, Length(max=254)])
+    audience = SelectField(_l("I am"), choices=audience_choices)
+    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+    submit = SubmitField(_l("Save profile"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()],
+                                 render_kw={"autocomplete": "new-password"})
+    confirm_password = PasswordField(_l("New password again"), validators=[DataRequired(), matches_new_password],
+                                     render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Change password"))
+
+    def validate_new_password(self, field):
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change state."""
+
+    submit = SubmitField(_l("Confirm"))

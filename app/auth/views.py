@@ -1,0 +1,121 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import services
+from app.auth.forms import ChangePasswordForm, ProfileForm, SignInForm, SignUpForm
+from app.errors import DomainError
+from app.extensions import db, limiter
+from app.security import safe_redirect_path
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def signin_account_key() -> str:
+    return "signin-account:" + services.normalise_username(request.form.get("username", ""))[:64]
+
+
+def failed_signin(response) -> bool:
+    return response.status_code != 302
+
+
+def home_for_signed_in() -> str:
+    return url_for("core.home")
+
+
+def sign_in_and_redirect(user, next_path: str | None):
+    session.clear()  # a new session at sign-in: nothing from the anonymous one carries over
+    services.start_login_session(db.session, user, current_app.permanent_session_lifetime)
+    login_user(user)
+    session.permanent = True
+    db.session.commit()
+    return redirect(safe_redirect_path(next_path, home_for_signed_in()))
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=failed_signin)
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], key_func=signin_account_key,
+               methods=["POST"], deduct_when=failed_signin)
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(safe_redirect_path(request.args.get("next"), home_for_signed_in()))
+    form = SignInForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.username.data, form.password.data)
+        if user is not None:
+            return sign_in_and_redirect(user, form.next.data)
+        form.password.errors.append(_("Unknown username or wrong password."))
+    return render_template("auth/sign_in.html", form=form, signup_enabled=current_app.config["SIGNUP_ENABLED"])
+
+
+@bp.route("/signout", methods=["POST"])
+def sign_out():
+    if current_user.is_authenticated:
+        services.end_login_session(db.session, current_user.current_session_token)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def sign_up():
+    if not current_app.config["SIGNUP_ENABLED"]:
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(home_for_signed_in())
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                db.session,
+                username=form.username.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+                email=form.email.data,
+                audience=form.audience.data,
+                language=form.language.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.username.errors.append(error.message)
+        else:
+            flash(_("Welcome to Article 26. Your account is ready."), "success")
+            return sign_in_and_redirect(user, None)
+    return render_template("auth/sign_up.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user,
+            display_name=form.display_name.data,
+            audience=form.audience.data,
+            language=form.language.data,
+            email=form.email.data,
+        )
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(db.session, current_user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.current_password.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,26 @@
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import text
+
+from app.extensions import db
+
+bp = Blueprint("core", __name__, template_folder="templates")
+
+
+@bp.route("/")
+def home():
+    return render_template("core/home.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("core/privacy.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database means "not ready", whatever the driver raised
+        db.session.rollback()
+        return jsonify({"status": "unavailable"}), 503, {"Retry-After": "30"}
+    return jsonify({"status": "ok"})

@@ -1,0 +1,116 @@
+"""Domain errors and the one place that maps every error to an HTTP response."""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    status_code = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+class InvalidInput(DomainError):
+    status_code = 400
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("Bad request"),
+        401: _("Sign in required"),
+        403: _("Not allowed"),
+        404: _("Page not found"),
+        405: _("Method not allowed"),
+        409: _("Conflict"),
+        413: _("File too large"),
+        429: _("Too many requests"),
+        500: _("Something went wrong"),
+        503: _("Temporarily unavailable"),
+    }
+
+
+def _explanations() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood. Go back, check the form and try again."),
+        401: _("Sign in to continue."),
+        403: _("You do not have permission to do this."),
+        404: _("There is nothing at this address."),
+        405: _("This address does not accept that kind of request."),
+        409: _("Someone else changed this at the same time. Reload and try again."),
+        413: _("The file or form is larger than the server accepts."),
+        429: _("Too many attempts. Wait a few minutes and try again."),
+        500: _("The error has been logged. Please try again in a moment."),
+        503: _("The service is briefly unavailable. Please try again in a minute."),
+    }
+
+
+def wants_json() -> bool:
+    if request.is_json or request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, message: str | None = None, headers: dict | None = None):
+    title = _titles().get(status, _("Error"))
+    message = message or _explanations().get(status, "")
+    if wants_json():
+        body = jsonify({"error": title, "message": message, "status": status})
+    else:
+        body = render_template("error.html", status=status, title=title, message=message)
+    return body, status, headers or {}
+
+
+def register_error_handlers(app: Flask) -> None:
+    from app.extensions import db
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        db.session.rollback()
+        return error_response(error.status_code, error.message)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        headers = {}
+        if error.code == 429:
+            headers["Retry-After"] = "60"
+        if error.code == 405 and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)
+        # Werkzeug's default descriptions can be technical; ours are plain. Keep a custom description if given.
+        custom = error.description if error.description != type(error).description else None
+        if error.code == 429:
+            custom = None
+        return error_response(error.code or 500, custom, headers)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def handle_database_unavailable(error: Exception):
+        db.session.rollback()
+        log.error("database unavailable: %s", type(error).__name__)
+        return error_response(503, headers={"Retry-After": "30"})
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500)

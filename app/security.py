@@ -1,0 +1,54 @@
+"""Response headers and redirect safety shared by every blueprint."""
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response
+from flask_login import current_user
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def is_safe_redirect_path(target: str | None) -> bool:
+    """Only same-origin relative paths: '/learn/x' yes; '//evil', '/\\evil', 'https://evil', 'javascript:' no."""
+    if not target or not target.startswith("/"):
+        return False
+    if any(ord(char) < 32 or char == "\\" for char in target):
+        return False
+    if target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def safe_redirect_path(target: str | None, fallback: str) -> str:
+    return target if is_safe_redirect_path(target) else fallback
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def set_security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        if current_user and current_user.is_authenticated:
+            headers["Cache-Control"] = "no-store"
+            headers.add("Vary", "Cookie")
+        return response
