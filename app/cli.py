@@ -2,7 +2,7 @@
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.auth.models import Audience, Role
 from app.errors import DomainError
@@ -45,6 +45,7 @@ def upgrade_database() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Create or upgrade the database, load the courses and create demo accounts."""
     from app.auth.services import create_user, find_user_by_username, set_password

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -37,7 +37,17 @@ def safe_redirect_path(target: str | None, fallback: str) -> str:
     return target if is_safe_redirect_path(target) else fallback
 
 
+def refuse_nul_bytes() -> None:
+    """NUL is never valid text, and PostgreSQL rejects it in text columns: refuse it at the door."""
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                abort(400)
+
+
 def register_security_headers(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
+
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         headers = response.headers

@@ -29,6 +29,8 @@ def username_problem(username: str) -> str | None:
 
 
 def find_user_by_username(session: Session, username: str) -> User | None:
+    if username_problem(username):
+        return None  # cannot exist, so no query (and no NUL byte ever reaches PostgreSQL)
     return session.scalar(select(User).where(User.username == normalise_username(username)))
 
 

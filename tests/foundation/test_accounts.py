@@ -74,13 +74,19 @@ def test_unknown_user_and_wrong_password_get_the_same_response(client, people):
     {},
     {"username": "", "password": ""},
     {"username": "x" * 5000, "password": "y" * 5000},
-    {"username": "\x00\x01", "password": "\u202e"},
+    {"username": "\x01\u202e", "password": "\u202e"},
     {"username": ["a", "b"], "password": "p"},
 ])
 def test_bad_sign_in_input_gets_a_form_error_never_a_500(client, data):
     response = client.post("/signin", data=data)
     assert response.status_code == 200
     assert b'class="error"' in response.data
+
+
+def test_nul_bytes_are_refused_with_a_plain_400(client):
+    response = client.post("/signin", data={"username": "\x00admin", "password": "x"})
+    assert response.status_code == 400
+    assert b'class="site-header"' in response.data
 
 
 def test_session_is_rotated_at_sign_in(client, people):

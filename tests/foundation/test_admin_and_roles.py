@@ -1,0 +1,98 @@
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.extensions import db
+from tests.conftest import sign_in
+
+GATED_BLUEPRINTS = {"admin"}
+
+
+def test_admin_lists_and_searches_users(client, people):
+    sign_in(client, people.admin)
+    page = client.get("/admin/users").get_data(as_text=True)
+    for user in (people.learner, people.trainer, people.admin):
+        assert user.username in page
+    filtered = client.get("/admin/users?q=ten&role=trainer").get_data(as_text=True)
+    assert "tomas" not in filtered and "tanvi" not in filtered
+
+
+def test_admin_creates_a_trainer(client, app, people):
+    sign_in(client, people.admin)
+    response = client.post("/admin/users/new", data={"username": "new.trainer", "role": "trainer",
+                                                     "audience": "police", "password": "long enough phrase"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "new.trainer")).role == "trainer"
+
+
+def test_create_user_form_shows_field_errors(client, people):
+    sign_in(client, people.admin)
+    response = client.post("/admin/users/new", data={"username": "x", "role": "trainer", "audience": "police",
+                                                     "password": "short"})
+    assert response.status_code == 200
+    assert b"Use 3 to 64 characters." in response.data and b"Use at least 8 characters." in response.data
+
+
+def test_deactivation_stops_existing_sessions_at_once(app, people):
+    admin, victim = app.test_client(), app.test_client()
+    sign_in(admin, people.admin)
+    sign_in(victim, people.trainer)
+    assert victim.get("/account").status_code == 200
+    assert admin.post(f"/admin/users/{people.trainer.id}/deactivate").status_code == 302
+    assert victim.get("/account").status_code == 302
+    refused = app.test_client().post("/signin", data={"username": people.trainer.username,
+                                                      "password": "correct horse battery"})
+    assert refused.status_code == 200
+    admin.post(f"/admin/users/{people.trainer.id}/activate")
+    sign_in(app.test_client(), people.trainer)
+
+
+def test_admin_cannot_deactivate_themselves(client, people):
+    sign_in(client, people.admin)
+    assert client.post(f"/admin/users/{people.admin.id}/deactivate").status_code == 403
+
+
+def test_unknown_user_id_is_404(client, people):
+    sign_in(client, people.admin)
+    assert client.post("/admin/users/9999/deactivate").status_code == 404
+
+
+def _example_url(rule) -> str:
+    values = {argument: 1 for argument in rule.arguments}
+    url = rule.rule
+    for argument in values:
+        url = re.sub(rf"<(?:[^:<>]+:)?{argument}>", "1", url)
+    return url
+
+
+def gated_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in GATED_BLUEPRINTS]
+
+
+def test_route_sweep_covers_every_gated_route(app):
+    assert gated_rules(app), "no gated routes found: the sweep would prove nothing"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner", "trainer"])
+def test_route_sweep_admin_routes_refuse_everyone_but_admins(app, people, who):
+    client = app.test_client()
+    user = getattr(people, who)
+    if user:
+        sign_in(client, user)
+    for rule in gated_rules(app):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(_example_url(rule), method=method)
+            if user is None:
+                assert response.status_code in (302, 401), rule
+                if response.status_code == 302:
+                    assert response.headers["Location"].startswith("/signin")
+            else:
+                assert response.status_code == 403, (rule, who)
+
+
+def test_admin_passes_the_gate(client, people):
+    sign_in(client, people.admin)
+    assert client.get("/admin/users").status_code == 200

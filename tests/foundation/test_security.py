@@ -1,0 +1,157 @@
+import pytest
+from flask import Blueprint, abort
+
+from app.security import is_safe_redirect_path
+from tests.conftest import csrf_token_from, sign_in
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example", "/\\evil.example", "https://evil.example", "javascript:alert(1)", "http:/evil",
+    "evil.example", "", "/\r\nLocation: https://evil", "/\tevil", "\\\\evil", "/\x00",
+])
+def test_unsafe_next_targets_are_refused(target):
+    assert not is_safe_redirect_path(target)
+
+
+@pytest.mark.parametrize("target", ["/", "/account", "/courses/x?tab=2#part"])
+def test_same_origin_paths_are_allowed(target):
+    assert is_safe_redirect_path(target)
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "https://evil.example", "javascript:alert(1)"])
+def test_sign_in_never_redirects_off_site(client, people, target):
+    response = client.post("/signin", data={"username": people.learner.username,
+                                            "password": "correct horse battery", "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_sign_in_follows_a_safe_next(client, people):
+    response = client.post("/signin", data={"username": people.learner.username,
+                                            "password": "correct horse battery", "next": "/account"})
+    assert response.headers["Location"] == "/account"
+
+
+def test_security_headers_on_every_response(client):
+    for path in ("/", "/signin", "/does-not-exist", "/static/css/site.css"):
+        with client.get(path) as response:
+            headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_signed_in_pages_are_not_cached(client, people):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    sign_in(client, people.learner)
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_templates_have_no_inline_scripts_or_styles(client, people):
+    sign_in(client, people.admin)
+    for path in ("/", "/signin", "/account", "/admin/users", "/admin/users/new", "/privacy"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>" not in html and " style=" not in html and "<style" not in html
+        assert " on" + "click=" not in html
+
+
+def test_session_cookie_flags(client, people):
+    response = client.post("/signin", data={"username": people.learner.username, "password": "correct horse battery"})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+class TestWithCsrfOn:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_post_without_token_is_refused(self, client, people):
+        response = client.post("/signin", data={"username": people.learner.username,
+                                                "password": "correct horse battery"})
+        assert response.status_code == 400
+
+    def test_post_with_token_from_the_form_succeeds(self, client, people):
+        token = csrf_token_from(client.get("/signin").get_data(as_text=True))
+        response = client.post("/signin", data={"username": people.learner.username,
+                                                "password": "correct horse battery", "csrf_token": token})
+        assert response.status_code == 302
+
+    def test_sign_out_needs_the_token(self, client, people):
+        token = csrf_token_from(client.get("/signin").get_data(as_text=True))
+        client.post("/signin", data={"username": people.learner.username, "password": "correct horse battery",
+                                     "csrf_token": token})
+        assert client.post("/signout").status_code == 400
+        assert client.get("/account").status_code == 200
+
+
+class TestSignInRateLimit:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"RATELIMIT_ENABLED": True, "SIGNIN_LIMIT_PER_ACCOUNT": "3 per minute",
+                "SIGNIN_LIMIT_PER_IP": "6 per minute", "RATELIMIT_STORAGE_URI": "memory://"}
+
+    def test_per_account_limit_then_429(self, client, people):
+        for _ in range(3):
+            assert client.post("/signin", data={"username": "lena", "password": "wrong-password!"}).status_code == 200
+        blocked = client.post("/signin", data={"username": "lena", "password": "correct horse battery"})
+        assert blocked.status_code == 429
+        assert "Retry-After" in blocked.headers
+        assert b"Too many" in blocked.data
+
+    def test_per_ip_limit_across_accounts(self, client, people):
+        for number in range(6):
+            client.post("/signin", data={"username": f"someone{number}", "password": "wrong-password!"})
+        assert client.post("/signin", data={"username": "lena", "password": "x" * 10}).status_code == 429
+
+    def test_successful_sign_ins_do_not_count(self, app, people):
+        for _ in range(5):
+            client = app.test_client()
+            assert sign_in(client, people.learner).status_code == 302
+
+
+@pytest.fixture
+def app_with_failing_routes(app):
+    failing = Blueprint("failing", __name__)
+
+    @failing.route("/boom")
+    def boom():
+        raise RuntimeError("SELECT secret FROM /srv/article26/app.py")
+
+    @failing.route("/unavailable")
+    def unavailable():
+        abort(503)
+
+    app.register_blueprint(failing)
+    return app
+
+
+def test_a_500_shows_a_plain_page_without_trace_sql_or_path(app_with_failing_routes):
+    response = app_with_failing_routes.test_client().get("/boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "Something went wrong" in body and "Traceback" not in body
+    assert "SELECT" not in body and "/srv/" not in body and "app.py" not in body
+
+
+def test_errors_are_json_for_json_clients(app_with_failing_routes):
+    client = app_with_failing_routes.test_client()
+    response = client.get("/nowhere", headers={"Accept": "application/json"})
+    assert response.status_code == 404 and response.json["status"] == 404
+    assert client.get("/boom", headers={"Accept": "application/json"}).json["status"] == 500
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("get", "/nowhere", 404), ("get", "/signout", 405), ("get", "/unavailable", 503),
+])
+def test_error_pages_use_the_site_layout(app_with_failing_routes, method, path, status):
+    response = getattr(app_with_failing_routes.test_client(), method)(path)
+    assert response.status_code == status
+    assert b'class="site-header"' in response.data and b'id="main"' in response.data
+
+
+def test_oversized_request_gets_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = client.post("/signin", data={"username": "x" * 5000, "password": "y"})
+    assert response.status_code == 413
