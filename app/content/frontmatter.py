@@ -141,6 +141,9 @@ def read_text_list(
     values = []
     for item in node.value:
         line = owner.line_of(item)
+        if isinstance(item, MappingNode):
+            owner.error(line, f"an item of '{key}' contains ': ', which YAML reads as a key; put the item in quotes")
+            continue
         if not isinstance(item, ScalarNode) or item.tag == NULL_TAG or not item.value.strip():
             owner.error(line, f"each item of '{key}' must be non-empty text, not {describe(item)}")
             continue
@@ -160,7 +163,13 @@ def describe(node: Node) -> str:
     return f"'{node.value}'"
 
 
-def parse_front_matter(document: Document, path: str) -> tuple[FrontMatter | None, list[Problem]]:
+def parse_front_matter(
+    document: Document,
+    path: str,
+    *,
+    where: str = "front matter",
+    not_a_mapping: str = "front matter must be 'key: value' lines",
+) -> tuple[FrontMatter | None, list[Problem]]:
     """Compose the YAML and index its top-level keys. Returns None when the YAML itself is unusable."""
     first_line = document.yaml_first_line
     try:
@@ -169,14 +178,14 @@ def parse_front_matter(document: Document, path: str) -> tuple[FrontMatter | Non
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark is not None else first_line
         reason = error.problem or error.context or "cannot be read"
-        return None, [Problem(path, line, f"invalid YAML in front matter: {reason}")]
+        return None, [Problem(path, line, f"invalid YAML in {where}: {reason}")]
     except yaml.YAMLError as error:
-        return None, [Problem(path, first_line, f"invalid YAML in front matter: {error}")]
+        return None, [Problem(path, first_line, f"invalid YAML in {where}: {error}")]
     if root is None:
         return FrontMatter({}, path, first_line), []
     if not isinstance(root, MappingNode):
         line = root.start_mark.line + first_line
-        return None, [Problem(path, line, "front matter must be 'key: value' lines")]
+        return None, [Problem(path, line, not_a_mapping)]
     entries, problems = index_mapping(root, path, first_line)
     front_matter = FrontMatter(entries, path, first_line)
     return front_matter, problems
