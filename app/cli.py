@@ -50,7 +50,16 @@ def demo_command():
     """Create or upgrade the database, load the courses and create demo accounts."""
     from app.auth.services import create_user, find_user_by_username, set_password
 
+    from pathlib import Path
+
+    from flask import current_app
+
+    from app.catalog.cli import sync_library
+
     upgrade_database()
+    courses_dir = Path(current_app.config["COURSES_DIR"])
+    if courses_dir.is_dir():
+        sync_library(courses_dir)
     for username, role, display_name, audience, password in DEMO_ACCOUNTS:
         user = find_user_by_username(db.session, username)
         if user is None:
@@ -66,5 +75,8 @@ def demo_command():
 
 
 def register_cli(app: Flask) -> None:
+    from app.catalog.cli import courses_cli
+
+    app.cli.add_command(courses_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

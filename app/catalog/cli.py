@@ -1,0 +1,87 @@
+"""`flask --app app courses check|sync|export`."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app import content
+from app.catalog.export import courses_to_export, export_course
+from app.catalog.services import sync_standards
+from app.catalog.sync import sync_course
+from app.extensions import db
+
+courses_cli = AppGroup("courses", help="Check, sync and export course folders.")
+
+
+def _courses_dir(path: str | None) -> Path:
+    return Path(path or current_app.config["COURSES_DIR"])
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        click.echo(str(problem))
+
+
+@courses_cli.command("check")
+@click.argument("path", required=False)
+def check_command(path):
+    """Validate every course in PATH (default: COURSES_DIR). Exit 1 when there is an error."""
+    library = content.check_library(_courses_dir(path))
+    _print_problems(library.problems)
+    click.echo(f"{len(library.courses)} courses checked: {len(library.errors)} errors, "
+               f"{len(library.warnings)} warnings")
+    sys.exit(1 if library.errors else 0)
+
+
+def sync_library(courses_dir: Path, *, force: bool = False, echo=click.echo) -> bool:
+    """Sync every course folder, one transaction per course. Returns True when every course synced."""
+    library = content.check_library(courses_dir)
+    registry_errors = [problem for problem in library.problems
+                       if problem.severity == "error" and Path(problem.path).name == "standards.yaml"]
+    if library.registry is None or registry_errors:
+        _print_problems(registry_errors)
+        echo("standards.yaml has errors: nothing synced")
+        return False
+    sync_standards(db.session, library.registry)
+    db.session.commit()
+    all_synced = True
+    for result in library.courses:
+        try:
+            outcome = sync_course(db.session, result, courses_dir / result.slug, force=force)
+        except Exception as error:  # one broken course must not stop the others; its transaction is rolled back
+            db.session.rollback()
+            echo(f"{result.slug}: failed ({type(error).__name__}); the previous version is still served")
+            all_synced = False
+            continue
+        if outcome.status in ("skipped", "conflict"):
+            db.session.rollback()
+            all_synced = False
+        else:
+            db.session.commit()
+        echo(str(outcome))
+    return all_synced
+
+
+@courses_cli.command("sync")
+@click.argument("path", required=False)
+@click.option("--force", is_flag=True, help="Take the files even where the browser changed the same module.")
+def sync_command(path, force):
+    """Load the courses in PATH into the database. Exit 1 if a course was skipped or in conflict."""
+    sys.exit(0 if sync_library(_courses_dir(path), force=force) else 1)
+
+
+@courses_cli.command("export")
+@click.argument("slug", required=False)
+@click.argument("destination", required=False)
+def export_command(slug, destination):
+    """Write a course (or every course) back to DESTINATION (default: COURSES_DIR) in the folder format."""
+    target = _courses_dir(destination)
+    courses = courses_to_export(db.session, slug)
+    if slug and not courses:
+        raise click.ClickException(f"no course with the slug {slug!r}")
+    for course in courses:
+        export_course(db.session, course, target)
+        click.echo(f"{course.slug}: exported to {target / course.slug}")
