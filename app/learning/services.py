@@ -1,0 +1,209 @@
+"""A learner's record: enrolment, module progress, quiz results, certificates. Functions flush, never commit.
+
+Writes that may race (two tabs, a double click, the quiz grader and the module page at once) are single
+INSERT ... ON CONFLICT or UPDATE statements, so the unique constraints decide and nothing is written twice.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.auth.models import User
+from app.catalog.models import Course, Module
+from app.extensions import utcnow
+from app.learning.models import Certificate, Enrolment, ModuleProgress
+
+ENROLMENT_SOURCES = ("self", "class")
+# A module page seen again within this time writes nothing: reading must stay cheap.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+def _insert(session: Session, model):
+    """INSERT for the session's database, with ON CONFLICT support (PostgreSQL and SQLite 3.24+)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def enrol(session: Session, user: User, course: Course, source: str = "self") -> Enrolment:
+    """Enrol the user in the course, or return their existing enrolment. Safe to call twice, or concurrently."""
+    if source not in ENROLMENT_SOURCES:
+        raise ValueError(f"unknown enrolment source {source!r}")
+    session.execute(
+        _insert(session, Enrolment)
+        .values(user_id=user.id, course_id=course.id, source=source, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
+    )
+    return session.scalars(
+        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+    ).one()
+
+
+def _ensure_progress(session: Session, user: User, module: Module, now: datetime) -> None:
+    """The progress row for this module, created on first use; a new row also enrols the user in the course."""
+    created = session.execute(
+        _insert(session, ModuleProgress)
+        .values(user_id=user.id, module_id=module.id, first_opened_at=now, last_seen_at=now)
+        .on_conflict_do_nothing(index_elements=["user_id", "module_id"])
+    ).rowcount
+    if created:
+        session.execute(
+            _insert(session, Enrolment)
+            .values(user_id=user.id, course_id=module.course_id, source="self", created_at=now)
+            .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
+        )
+
+
+def needs_visit_recorded(progress: ModuleProgress | None, now: datetime | None = None) -> bool:
+    return progress is None or progress.last_seen_at <= (now or utcnow()) - LAST_SEEN_RESOLUTION
+
+
+def record_module_visit(session: Session, user: User, module: Module, progress: ModuleProgress | None) -> None:
+    """First opened / last seen. `progress` is the row the page already loaded (None if there is none yet):
+    a recent visit writes nothing; otherwise one statement (two on the very first visit, which also enrols)."""
+    now = utcnow()
+    if not needs_visit_recorded(progress, now):
+        return
+    if progress is None:
+        _ensure_progress(session, user, module, now)
+        return
+    session.execute(
+        update(ModuleProgress)
+        .where(ModuleProgress.id == progress.id, ModuleProgress.last_seen_at <= now - LAST_SEEN_RESOLUTION)
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(progress, "last_seen_at", now)
+
+
+def _progress_row(session: Session, user: User, module: Module) -> ModuleProgress:
+    row = session.scalars(
+        select(ModuleProgress)
+        .where(ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id)
+        .execution_options(populate_existing=True)
+    ).one()
+    return row
+
+
+def mark_module_complete(session: Session, user: User, module: Module) -> Certificate | None:
+    """Complete a module by hand (modules without a quiz, or any module when the course makes quizzes optional).
+    Returns the course certificate when this completed the course (or it was already complete)."""
+    now = utcnow()
+    _ensure_progress(session, user, module, now)
+    session.execute(
+        update(ModuleProgress)
+        .where(ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id)
+        .values(completed_at=func.coalesce(ModuleProgress.completed_at, now), last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    _progress_row(session, user, module)
+    return check_course_completion(session, user, module.course)
+
+
+def record_quiz_result(session: Session, user: User, module: Module, score: float, passed: bool) -> None:
+    """After grading, in the grader's transaction: last and best score; a pass is kept for good and completes the
+    module. One atomic UPDATE, so concurrent results never lose the best score."""
+    now = utcnow()
+    _ensure_progress(session, user, module, now)
+    values = {
+        "last_score": score,
+        "best_score": case(
+            (ModuleProgress.best_score.is_(None), score),
+            (ModuleProgress.best_score < score, score),
+            else_=ModuleProgress.best_score,
+        ),
+        "last_seen_at": now,
+    }
+    if passed:
+        values["quiz_passed_at"] = func.coalesce(ModuleProgress.quiz_passed_at, now)
+        values["completed_at"] = func.coalesce(ModuleProgress.completed_at, now)
+    session.execute(
+        update(ModuleProgress)
+        .where(ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    _progress_row(session, user, module)  # refresh a row this session may already hold
+
+
+def quizzes_required(course: Course) -> bool:
+    return (course.completion or {}).get("quizzes", "passed") != "none"
+
+
+def required_modules(course: Course) -> list[Module]:
+    """The active modules the course's completion rule asks for (archived modules never count)."""
+    wanted = (course.completion or {}).get("modules", "all")
+    modules = course.active_modules
+    if wanted == "all":
+        return modules
+    return [module for module in modules if module.slug in set(wanted)]
+
+
+def module_done(module: Module, progress: ModuleProgress | None, quizzes_count: bool) -> bool:
+    if progress is None or progress.completed_at is None:
+        return False
+    return not (quizzes_count and module.has_quiz and progress.quiz_passed_at is None)
+
+
+def course_rule_met(course: Course, progress_by_module: dict[int, ModuleProgress]) -> bool:
+    modules = required_modules(course)
+    quizzes_count = quizzes_required(course)
+    return bool(modules) and all(
+        module_done(module, progress_by_module.get(module.id), quizzes_count) for module in modules
+    )
+
+
+def standards_covered(course: Course) -> list[str]:
+    """The course's standards, then those its required modules teach, without repeats."""
+    codes = list(course.standards or [])
+    for module in required_modules(course):
+        codes.extend(module.standards or [])
+    return list(dict.fromkeys(codes))
+
+
+def check_course_completion(session: Session, user: User, course: Course) -> Certificate | None:
+    """The course certificate if the completion rule is met — issued now if it was not yet — else None.
+    Issued at most once per learner and course: the unique constraint decides between concurrent callers."""
+    module_ids = [module.id for module in course.active_modules]
+    progress_rows = session.scalars(
+        select(ModuleProgress).where(ModuleProgress.user_id == user.id, ModuleProgress.module_id.in_(module_ids))
+    ).all() if module_ids else []
+    if not course_rule_met(course, {row.module_id: row for row in progress_rows}):
+        return None
+    now = utcnow()
+    session.execute(
+        _insert(session, Certificate)
+        .values(
+            user_id=user.id,
+            course_id=course.id,
+            code=secrets.token_urlsafe(24),
+            holder_name=user.display_name or user.username,
+            course_title=course.title,
+            standards=standards_covered(course),
+            issued_at=now,
+            public=True,
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
+    )
+    enrol(session, user, course)
+    session.execute(
+        update(Enrolment)
+        .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return session.scalars(
+        select(Certificate)
+        .where(Certificate.user_id == user.id, Certificate.course_id == course.id)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def set_certificate_public(session: Session, certificate: Certificate, public: bool) -> None:
+    certificate.public = public
+    session.flush()
