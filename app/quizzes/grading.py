@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.content.quiz_parser import normalise_answer
+from app.content import normalise_answer
 
 # Longer answers are never right (the longest accepted answer is a short phrase) and are not worth normalising.
 MAX_SHORT_ANSWER_CHARS = 500
