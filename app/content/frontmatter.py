@@ -16,6 +16,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import Problem
 
+# libyaml when PyYAML was built with it: about ten times faster, same nodes and marks.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NULL_TAG = "tag:yaml.org,2002:null"
 INT_TAG = "tag:yaml.org,2002:int"
 STR_TAG = "tag:yaml.org,2002:str"
@@ -173,7 +175,7 @@ def parse_front_matter(
     """Compose the YAML and index its top-level keys. Returns None when the YAML itself is unusable."""
     first_line = document.yaml_first_line
     try:
-        root = yaml.compose(document.yaml_text, Loader=yaml.SafeLoader)
+        root = yaml.compose(document.yaml_text, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark is not None else first_line

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from pathlib import Path
 
@@ -178,8 +182,11 @@ def _check_across_modules(folder: Path, modules: list[Module], problems: list[Pr
             )
 
 
-def check_library(courses_dir: Path) -> LibraryResult:
-    """Check `courses_dir/standards.yaml` and every course folder in `courses_dir`. Never raises."""
+def check_library(courses_dir: Path, *, workers: int | None = None) -> LibraryResult:
+    """Check `courses_dir/standards.yaml` and every course folder in `courses_dir`. Never raises.
+
+    `workers` > 1 checks courses in that many processes; None decides from the library's size (Markdown
+    conversion is CPU-bound, so threads would not help)."""
     courses_dir = Path(courses_dir)
     if not courses_dir.is_dir():
         problem = Problem(str(courses_dir), 1, "courses folder not found")
@@ -189,12 +196,46 @@ def check_library(courses_dir: Path) -> LibraryResult:
     usable_registry = registry if registry.instruments or not has_errors(registry_problems) else None
     try:
         folders = sorted(
-            (entry for entry in os.scandir(courses_dir) if entry.is_dir() and not entry.name.startswith(".")),
-            key=lambda entry: entry.name,
+            (courses_dir / entry.name for entry in os.scandir(courses_dir) if entry.is_dir() and not entry.name.startswith(".")),
+            key=lambda folder: folder.name,
         )
     except OSError as error:
         problem = Problem(str(courses_dir), 1, f"cannot read folder: {error.strerror or error}")
         return LibraryResult(registry=usable_registry, courses=(), problems=(*registry_problems, problem))
-    courses = tuple(parse_course_folder(courses_dir / entry.name, usable_registry, root=courses_dir) for entry in folders)
+    courses = _parse_course_folders(folders, usable_registry, courses_dir, workers)
     problems = (*registry_problems, *(problem for course in courses for problem in course.problems))
     return LibraryResult(registry=usable_registry, courses=courses, problems=problems)
+
+
+PARALLEL_FROM_MODULES = 200  # below this, starting worker processes costs more than it saves
+MAX_WORKERS = 8
+
+
+def _parse_course_folders(
+    folders: list[Path], registry: StandardsRegistry | None, root: Path, workers: int | None
+) -> tuple[CourseResult, ...]:
+    if workers is None:
+        workers = _automatic_workers(folders)
+    if workers > 1 and len(folders) > 1:
+        # "spawn": forking a process that may hold threads (a web server, a test runner) is unsafe.
+        context = multiprocessing.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(max_workers=min(workers, len(folders)), mp_context=context) as pool:
+                jobs = [pool.submit(parse_course_folder, folder, registry, root=root) for folder in folders]
+                return tuple(job.result() for job in jobs)
+        except (OSError, BrokenProcessPool, pickle.PicklingError):
+            pass  # no processes available here: do the work in this one
+    return tuple(parse_course_folder(folder, registry, root=root) for folder in folders)
+
+
+def _automatic_workers(folders: list[Path]) -> int:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cpus < 2:
+        return 1
+    module_count = 0
+    for folder in folders:
+        try:
+            module_count += sum(1 for entry in os.scandir(folder) if entry.name.endswith(".md"))
+        except OSError:
+            continue
+    return min(cpus, MAX_WORKERS) if module_count >= PARALLEL_FROM_MODULES else 1

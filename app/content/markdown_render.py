@@ -265,20 +265,37 @@ class FragmentBatch:
 
     def convert(self) -> list[str]:
         """Raw (unsanitised) HTML for each fragment, in order."""
-        if not self.sources:
-            return []
-        joined = "\n\n".join(f"{source}\n\n{MARKER}separator{index}" for index, source in enumerate(self.sources))
-        output = markdown_converter().convert(joined)
-        pieces = MARKER_PARAGRAPH.split(output)
-        # split() yields [piece, "separator", "0", piece, "separator", "1", ..., tail]
-        results = pieces[0::3][: len(self.sources)]
-        numbers = pieces[2::3]
-        if numbers != [str(index) for index in range(len(self.sources))] or 'class="footnote"' in output:
-            # An unclosed fence or HTML block swallowed a separator, or footnotes would pool at the end:
-            # convert one by one.
-            results = [markdown_converter().convert(source) for source in self.sources]
-        self.results = [result.strip() for result in results]
-        return self.results
+        results = [_plain_paragraph(source) for source in self.sources]
+        pending = [index for index, result in enumerate(results) if result is None]
+        if pending:
+            joined = "\n\n".join(f"{self.sources[index]}\n\n{MARKER}separator{index}" for index in pending)
+            output = markdown_converter().convert(joined)
+            pieces = MARKER_PARAGRAPH.split(output)
+            # split() yields [piece, "separator", "0", piece, "separator", "1", ..., tail]
+            converted = pieces[0::3][: len(pending)]
+            if pieces[2::3] != [str(index) for index in pending] or 'class="footnote"' in output:
+                # An unclosed fence or HTML block swallowed a separator, or footnotes would pool at the end:
+                # convert one by one.
+                converted = [markdown_converter().convert(self.sources[index]) for index in pending]
+            for index, html_piece in zip(pending, converted):
+                results[index] = html_piece.strip()
+        self.results = results
+        return results
+
+
+# Most quiz texts are one plain paragraph. Markdown's inline pass is the expensive part of a module, so text with no
+# Markdown syntax at all skips it. Anything that might be syntax (a special character anywhere, a list, heading,
+# quote, code or definition marker at a line start, a hard line break) goes through Markdown.
+_PLAIN_TEXT = re.compile(r"(?![\s\d:=+-])[^\\`*_\[\]!<>&#|~{}]+(?<! )", re.DOTALL)
+_LINE_START_SYNTAX = re.compile(r"\n(?:[\s\d:=+-]|$)|  \n")
+
+
+def _plain_paragraph(text: str) -> str | None:
+    if not text:
+        return ""
+    if _PLAIN_TEXT.fullmatch(text) and not _LINE_START_SYNTAX.search(text):
+        return f"<p>{text}</p>"
+    return None
 
 
 @dataclass
