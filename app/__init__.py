@@ -116,9 +116,12 @@ def _select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from app.authoring.views import bp as authoring_bp
+    from app.catalog.views import bp as catalog_bp
     from app.core.views import bp as core_bp
+    from app.quizzes.views import bp as quizzes_bp
 
-    for blueprint in (core_bp, auth_bp, admin_bp):
+    for blueprint in (core_bp, auth_bp, admin_bp, catalog_bp, authoring_bp, quizzes_bp):
         app.register_blueprint(blueprint)
 
 

@@ -4,8 +4,12 @@ from collections.abc import Callable
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import false, select, true
 
 from app.auth.models import Role, User
+from app.catalog.models import Course, CourseStatus
+from app.classrooms.models import Classroom, ClassroomMember, ClassroomTrainer
+from app.quizzes.models import QuizAttempt
 
 
 def is_admin(user: User) -> bool:
@@ -38,3 +42,75 @@ def gate(predicate: Callable[[User], bool]) -> Callable[[], object]:
 
 def signed_in(user: User) -> bool:
     return user.is_authenticated
+
+
+# --- Course content -------------------------------------------------------------------------------------------
+
+
+def can_read_course(user: User, course) -> bool:
+    """Published courses are open to everyone; drafts only to trainers and admins (the authors)."""
+    return course.is_published or is_trainer(user)
+
+
+def can_see_facilitator_notes(user: User) -> bool:
+    return is_trainer(user)
+
+
+def can_author_courses(user: User) -> bool:
+    return is_trainer(user)
+
+
+# --- Learning: course lists and a learner's own records -------------------------------------------------------
+
+
+def readable_courses_filter(user: User):
+    """The list form of can_read_course: a WHERE clause on Course."""
+    return true() if is_trainer(user) else Course.status == CourseStatus.PUBLISHED
+
+
+def owns_record(user: User, record) -> bool:
+    """Progress, enrolments and certificates are visible to their owner only (trainers see class reports)."""
+    return user.is_authenticated and record.user_id == user.id
+
+
+# --- Quizzes: taking a module's quiz and seeing one's own attempts ---------------------------------------------
+
+
+def can_take_quiz(user: User, module) -> bool:
+    """Signed in, the course readable, the module not archived (its past results go with it)."""
+    return user.is_authenticated and not module.archived and can_read_course(user, module.course)
+
+
+def can_see_attempt(user: User, attempt) -> bool:
+    """Only the learner who took it; anyone else is told it does not exist."""
+    return owns_record(user, attempt)
+
+
+def attempts_filter(user: User):
+    """The list form of can_see_attempt: a WHERE clause on QuizAttempt."""
+    return QuizAttempt.user_id == user.id
+
+
+# --- Classrooms: trainers manage the classes they own or co-teach; admins manage every class --------------------
+
+
+def can_manage_classroom(user: User, classroom: Classroom) -> bool:
+    """Roster, accounts, assignments, reports and live sessions of this class."""
+    if is_admin(user):
+        return True
+    return is_trainer(user) and any(link.user_id == user.id for link in classroom.trainers)
+
+
+def classrooms_visible_to(user: User):
+    """The list form of can_manage_classroom: a WHERE clause on Classroom."""
+    if is_admin(user):
+        return true()
+    if not is_trainer(user):
+        return false()
+    return Classroom.id.in_(select(ClassroomTrainer.classroom_id).where(ClassroomTrainer.user_id == user.id))
+
+
+def can_reset_member_password(user: User, classroom: Classroom, membership: ClassroomMember) -> bool:
+    """Only for accounts the class's trainers created (no e-mail): a self-made account stays its owner's alone."""
+    return (can_manage_classroom(user, classroom) and membership.classroom_id == classroom.id
+            and membership.account_created_by_trainer)

@@ -1,0 +1,70 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+SLUG_RULE = Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and single hyphens."))
+COURSE_AUDIENCES = ["student", "police", "judge", "prosecutor", "lawyer", "defender", "general"]
+
+
+class NewCourseForm(FlaskForm):
+    slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=100), SLUG_RULE],
+                       description=_l("Part of the course's web address and its folder name, e.g. fair-trial-basics."))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary = StringField(_l("Summary"), validators=[DataRequired(), Length(max=500)])
+    audiences = SelectMultipleField(_l("Audiences"), choices=[SelectChoice(a, a) for a in COURSE_AUDIENCES],
+                                    validators=[DataRequired()], widget=ListWidget(prefix_label=False),
+                                    option_widget=CheckboxInput())
+    language = StringField(_l("Language (BCP 47 tag)"), default="en", validators=[DataRequired(), Length(max=35)])
+    estimated_minutes = IntegerField(_l("Estimated time (minutes)"), default=60,
+                                     validators=[DataRequired(), NumberRange(min=1, max=10000)])
+    submit = SubmitField(_l("Create course"))
+
+
+class SourceForm(FlaskForm):
+    """Editing a file's Markdown. `version` is the version the editor opened (optimistic locking)."""
+
+    source = TextAreaField(_l("Markdown"), validators=[Length(max=1024 * 1024)])
+    version = HiddenField()
+    save = SubmitField(_l("Save"))
+    preview = SubmitField(_l("Preview"))
+
+
+class NewModuleForm(FlaskForm):
+    slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=100), SLUG_RULE])
+    source = TextAreaField(_l("Markdown"), validators=[DataRequired(), Length(max=1024 * 1024)])
+    save = SubmitField(_l("Create module"))
+    preview = SubmitField(_l("Preview"))
+
+
+class ImageUploadForm(FlaskForm):
+    image = FileField(_l("Image (PNG, JPEG, GIF or WebP, at most 2 MB)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Upload"))
+
+
+class RestoreForm(FlaskForm):
+    version = HiddenField()
+    submit = SubmitField(_l("Restore this revision"))
+
+
+NEW_MODULE_TEMPLATE = """---
+title: {title}
+estimated_minutes: 20
+objectives:
+  - What learners will be able to do after this module.
+standards: []
+---
+## Introduction
+
+Start writing here.
+"""

@@ -1,0 +1,182 @@
+"""Writing courses in the browser. Every save is validated by the same parser as the files, and is a revision."""
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import content
+from app.auth.models import User
+from app.catalog import services as catalog
+from app.catalog.models import ContentRevision, Course, CourseAsset, Module
+from app.catalog.queries import asset_paths
+from app.errors import Conflict, InvalidInput
+
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+IMAGE_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": ".png",
+    b"\xff\xd8\xff": ".jpg",
+    b"GIF87a": ".gif",
+    b"GIF89a": ".gif",
+}
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+STATUS_LINE = re.compile(r"^status:.*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A source checked by the parser: `parsed` is None when there is an error."""
+
+    parsed: object | None
+    problems: tuple[content.Problem, ...]
+
+    @property
+    def errors(self) -> tuple[content.Problem, ...]:
+        return tuple(problem for problem in self.problems if problem.severity == "error")
+
+
+def check_module_source(session: Session, course: Course, text: str, filename: str,
+                        module: Module | None = None) -> Checked:
+    registry = catalog.registry_from_database(session)
+    known = {other.slug for other in course.modules if not other.archived} | {_slug_of(filename)}
+    assets = asset_paths(session, course.id)
+    parsed, problems = content.parse_module_source(
+        text, filename=filename, course_slug=course.slug, registry=registry, known_modules=known,
+        asset_exists=assets.__contains__,
+    )
+    problems = list(problems)
+    if parsed is not None and parsed.quiz is not None:
+        taken = {
+            question["id"]: other.filename
+            for other in course.modules
+            if other.quiz and not other.archived and (module is None or other.id != module.id)
+            for question in other.quiz["questions"]
+        }
+        for question in parsed.quiz.questions:
+            if question.id in taken:
+                problems.append(content.Problem(filename, question.line,
+                                                f"question id '{question.id}' is already used in {taken[question.id]}"))
+    if any(problem.severity == "error" for problem in problems):
+        parsed = None
+    return Checked(parsed, tuple(problems))
+
+
+def check_course_source(session: Session, course: Course, text: str) -> Checked:
+    parsed, problems = content.parse_course_source(
+        text, course_slug=course.slug, registry=catalog.registry_from_database(session),
+        module_slugs=[module.slug for module in course.modules if not module.archived],
+        asset_exists=asset_paths(session, course.id).__contains__,
+    )
+    return Checked(parsed, problems)
+
+
+def _slug_of(filename: str) -> str:
+    return filename.removesuffix(".md").split("-", 1)[-1]
+
+
+def new_course_source(*, title: str, summary: str, audiences: list[str], language: str, estimated_minutes: int) -> str:
+    def quoted(value: str) -> str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return (
+        "---\n"
+        f"title: {quoted(title)}\n"
+        f"summary: {quoted(summary)}\n"
+        f"audiences: [{', '.join(audiences)}]\n"
+        f"language: {language}\n"
+        f"estimated_minutes: {estimated_minutes}\n"
+        "status: draft\n"
+        "objectives: []\n"
+        "standards: []\n"
+        "---\n"
+        f"{summary}\n"
+    )
+
+
+def create_course(session: Session, *, slug: str, title: str, summary: str, audiences: list[str], language: str,
+                  estimated_minutes: int, author: User) -> Course:
+    if not SLUG.match(slug):
+        raise InvalidInput(_("Use lower-case letters, digits and single hyphens."))
+    if session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
+        raise Conflict(_("A course with this address already exists."))
+    source = new_course_source(title=title, summary=summary, audiences=audiences, language=language,
+                               estimated_minutes=estimated_minutes)
+    meta, problems = content.parse_course_source(source, course_slug=slug,
+                                                 registry=catalog.registry_from_database(session))
+    if meta is None:
+        raise InvalidInput("; ".join(problem.message for problem in problems))
+    course = catalog.create_course_from_meta(session, meta, author=author)
+    course.edited_in_browser = True
+    return course
+
+
+def next_module_filename(course: Course, slug: str) -> str:
+    position = max((module.position for module in course.modules), default=0) + 1
+    return f"{position:02d}-{slug}.md"
+
+
+def create_module(session: Session, course: Course, *, slug: str, text: str, author: User) -> tuple[Module | None, Checked]:
+    if not SLUG.match(slug):
+        raise InvalidInput(_("Use lower-case letters, digits and single hyphens."))
+    if any(module.slug == slug for module in course.modules):
+        raise Conflict(_("This course already has a module with this address."))
+    checked = check_module_source(session, course, text, next_module_filename(course, slug))
+    if checked.parsed is None:
+        return None, checked
+    module = catalog.create_module(session, course, checked.parsed, author=author)
+    module.edited_in_browser = True
+    return module, checked
+
+
+def save_module(session: Session, module: Module, text: str, *, expected_version: int, author: User,
+                summary: str = "edited") -> Checked:
+    """Validate and save. Returns the check; nothing is saved when it has errors. Raises Conflict when someone
+    saved since `expected_version`."""
+    checked = check_module_source(session, module.course, text, module.filename, module)
+    if checked.parsed is not None:
+        catalog.save_module_source(session, module, checked.parsed, expected_version=expected_version,
+                                   author=author, summary=summary)
+    return checked
+
+
+def save_course(session: Session, course: Course, text: str, *, expected_version: int, author: User,
+                summary: str = "edited") -> Checked:
+    checked = check_course_source(session, course, text)
+    if checked.parsed is not None:
+        catalog.save_course_source(session, course, checked.parsed, expected_version=expected_version,
+                                   author=author, summary=summary)
+    return checked
+
+
+def restore_revision(session: Session, module: Module, revision: ContentRevision, *, expected_version: int,
+                     author: User) -> Checked:
+    return save_module(session, module, revision.source, expected_version=expected_version, author=author,
+                       summary=f"restored revision {revision.number}")
+
+
+def set_published(session: Session, course: Course, published: bool, author: User) -> Checked:
+    """Publishing changes course.md too, so that export writes what the app serves."""
+    status = "published" if published else "draft"
+    document_end = course.source.find("\n---", 4)
+    front, rest = course.source[:document_end], course.source[document_end:]
+    if STATUS_LINE.search(front):
+        front = STATUS_LINE.sub(f"status: {status}", front, count=1)
+    else:
+        front = front.rstrip("\n") + f"\nstatus: {status}"
+    return save_course(session, course, front + rest, expected_version=course.version, author=author,
+                       summary="published" if published else "unpublished")
+
+
+def upload_image(session: Session, course: Course, filename: str, data: bytes) -> CourseAsset:
+    if len(data) > MAX_IMAGE_BYTES:
+        raise InvalidInput(_("Images can be at most 2 MB."))
+    extension = next((ext for signature, ext in IMAGE_SIGNATURES.items() if data.startswith(signature)), None)
+    if extension is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        extension = ".webp"
+    if extension is None:
+        raise InvalidInput(_("Upload a PNG, JPEG, GIF or WebP image."))
+    stem = re.sub(r"[^a-z0-9]+", "-", PurePosixPath(filename).stem.casefold()).strip("-")[:60] or "image"
+    return catalog.store_asset(session, course, f"images/{stem}{extension}", data)

@@ -1,0 +1,247 @@
+"""The browser editor for trainers and admins. Every route is gated by the blueprint."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import can_author_courses, gate
+from app.authoring import queries, services
+from app.authoring.forms import (
+    NEW_MODULE_TEMPLATE,
+    ImageUploadForm,
+    NewCourseForm,
+    NewModuleForm,
+    RestoreForm,
+    SourceForm,
+)
+from app.catalog.models import ContentRevision, Course, Module
+from app.catalog.queries import all_courses, asset_paths, course_by_slug
+from app.errors import Conflict, DomainError
+from app.extensions import db
+
+bp = Blueprint("authoring", __name__, url_prefix="/author", template_folder="templates")
+bp.before_request(gate(can_author_courses))
+
+
+def load_course(slug: str) -> Course:
+    course = course_by_slug(db.session, slug, with_modules=True)
+    if course is None:
+        abort(404)
+    return course
+
+
+def load_module(course: Course, module_slug: str) -> Module:
+    module = next((module for module in course.modules if module.slug == module_slug and not module.archived), None)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/")
+def index():
+    return render_template("authoring/index.html", courses=db.session.scalars(all_courses()).all())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_course():
+    form = NewCourseForm()
+    if form.validate_on_submit():
+        try:
+            course = services.create_course(
+                db.session, slug=form.slug.data, title=form.title.data, summary=form.summary.data,
+                audiences=form.audiences.data, language=form.language.data,
+                estimated_minutes=form.estimated_minutes.data, author=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.slug.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Course created as a draft. Add its first module."), "success")
+            return redirect(url_for("authoring.course", slug=course.slug))
+    return render_template("authoring/new_course.html", form=form)
+
+
+@bp.route("/<slug>")
+def course(slug: str):
+    course = load_course(slug)
+    return render_template("authoring/course.html", course=course, upload_form=ImageUploadForm(),
+                           images=sorted(asset_paths(db.session, course.id)))
+
+
+@bp.route("/<slug>/publish", methods=["POST"])
+@bp.route("/<slug>/unpublish", methods=["POST"], endpoint="unpublish")
+def publish(slug: str):
+    course = load_course(slug)
+    publishing = request.endpoint == "authoring.publish"
+    checked = services.set_published(db.session, course, publishing, current_user)
+    if checked.errors:
+        db.session.rollback()
+        flash(_("course.md has errors; fix them before publishing."), "error")
+    else:
+        db.session.commit()
+        flash(_("Published: learners can see this course.") if publishing else
+              _("Unpublished: only trainers can see this course."), "success")
+    return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.route("/<slug>/images", methods=["POST"])
+def upload_image(slug: str):
+    course = load_course(slug)
+    form = ImageUploadForm()
+    if form.validate_on_submit():
+        upload = form.image.data
+        try:
+            asset = services.upload_image(db.session, course, upload.filename or "image", upload.read())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Uploaded. Use it in Markdown as: ![Describe the image](%(path)s)", path=asset.path), "success")
+    else:
+        flash(" ".join(form.image.errors) or _("Choose an image to upload."), "error")
+    return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.route("/<slug>/course", methods=["GET", "POST"])
+def edit_course_file(slug: str):
+    course = load_course(slug)
+    return _edit_source(course, None)
+
+
+@bp.route("/<slug>/m/<module_slug>", methods=["GET", "POST"])
+def edit_module(slug: str, module_slug: str):
+    course = load_course(slug)
+    return _edit_source(course, load_module(course, module_slug))
+
+
+def _edit_source(course: Course, module: Module | None):
+    """One editor for course.md and module files: preview, save with optimistic locking, errors by line."""
+    current_source, current_version = (module.source, module.version) if module else (course.source, course.version)
+    form = SourceForm()
+    if request.method == "GET":
+        form.source.data, form.version.data = current_source, str(current_version)
+    checked, conflict = None, None
+    if form.validate_on_submit():
+        text = form.source.data.replace("\r\n", "\n")
+        if form.save.data:
+            try:
+                expected = int(form.version.data or 0)
+                if module:
+                    checked = services.save_module(db.session, module, text, expected_version=expected,
+                                                   author=current_user)
+                else:
+                    checked = services.save_course(db.session, course, text, expected_version=expected,
+                                                   author=current_user)
+            except Conflict:
+                db.session.rollback()
+                db.session.refresh(module or course)
+                latest = module or course
+                conflict = {"source": latest.source, "diff": queries.line_diff(latest.source, text)}
+                form.version.data = str(latest.version)
+            else:
+                if not checked.errors:
+                    db.session.commit()
+                    flash(_("Saved."), "success")
+                    return redirect(request.path)
+                db.session.rollback()
+        else:
+            checked = _check(course, module, text)
+    preview_html = _preview_html(checked, module, course)
+    return render_template("authoring/edit_source.html", course=course, module=module, form=form,
+                           checked=checked, conflict=conflict, preview_html=preview_html)
+
+
+def _check(course: Course, module: Module | None, text: str) -> services.Checked:
+    if module is None:
+        return services.check_course_source(db.session, course, text)
+    return services.check_module_source(db.session, course, text, module.filename, module)
+
+
+def _preview_html(checked: services.Checked | None, module: Module | None, course: Course) -> str:
+    if checked is not None and checked.parsed is not None:
+        parsed = checked.parsed
+        return parsed.trainer_html if module else parsed.intro_html
+    if checked is None:
+        return module.trainer_html if module else course.intro_html
+    return ""
+
+
+@bp.route("/<slug>/preview", methods=["POST"])
+def preview(slug: str):
+    """Live preview for the editor's script: the rendered HTML (sanitised) and the problems, as JSON."""
+    course = load_course(slug)
+    module_slug = request.form.get("module", "")
+    module = load_module(course, module_slug) if module_slug else None
+    checked = _check(course, module, request.form.get("source", "").replace("\r\n", "\n"))
+    return jsonify({
+        "html": _preview_html(checked, module, course),
+        "problems": [{"line": p.line, "message": p.message, "severity": p.severity} for p in checked.problems],
+    })
+
+
+@bp.route("/<slug>/modules/new", methods=["GET", "POST"])
+def new_module(slug: str):
+    course = load_course(slug)
+    form = NewModuleForm()
+    if request.method == "GET":
+        form.source.data = NEW_MODULE_TEMPLATE.format(title=_("New module"))
+    checked = None
+    if form.validate_on_submit():
+        text = form.source.data.replace("\r\n", "\n")
+        try:
+            if form.save.data:
+                module, checked = services.create_module(db.session, course, slug=form.slug.data, text=text,
+                                                         author=current_user)
+                if module is not None:
+                    db.session.commit()
+                    flash(_("Module created."), "success")
+                    return redirect(url_for("authoring.edit_module", slug=slug, module_slug=module.slug))
+                db.session.rollback()
+            else:
+                checked = services.check_module_source(db.session, course, text,
+                                                       services.next_module_filename(course, form.slug.data))
+        except DomainError as error:
+            db.session.rollback()
+            form.slug.errors.append(error.message)
+    preview_html = checked.parsed.trainer_html if checked and checked.parsed else ""
+    return render_template("authoring/new_module.html", course=course, form=form, checked=checked,
+                           preview_html=preview_html)
+
+
+@bp.route("/<slug>/m/<module_slug>/history")
+def history(slug: str, module_slug: str):
+    course = load_course(slug)
+    module = load_module(course, module_slug)
+    revisions = queries.revisions_of_module(db.session, module)
+    selected = next((r for r in revisions if str(r.number) == request.args.get("revision")), None)
+    diff = queries.line_diff(selected.source, module.source) if selected else None
+    return render_template("authoring/history.html", course=course, module=module, revisions=revisions,
+                           selected=selected, diff=diff, restore_form=RestoreForm(version=str(module.version)))
+
+
+@bp.route("/<slug>/m/<module_slug>/restore/<int:number>", methods=["POST"])
+def restore(slug: str, module_slug: str, number: int):
+    course = load_course(slug)
+    module = load_module(course, module_slug)
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        abort(400)
+    revision = db.session.scalar(db.select(ContentRevision).where(
+        ContentRevision.module_id == module.id, ContentRevision.number == number))
+    if revision is None:
+        abort(404)
+    try:
+        checked = services.restore_revision(db.session, module, revision, expected_version=int(form.version.data or 0),
+                                            author=current_user)
+    except Conflict:
+        db.session.rollback()
+        flash(_("Someone saved this module since you opened the history. Nothing was changed."), "error")
+        return redirect(url_for("authoring.history", slug=slug, module_slug=module_slug))
+    if checked.errors:
+        db.session.rollback()
+        flash(_("That revision no longer passes validation: %(problem)s", problem=str(checked.errors[0])), "error")
+    else:
+        db.session.commit()
+        flash(_("Revision %(n)d restored as a new revision.", n=number), "success")
+    return redirect(url_for("authoring.edit_module", slug=slug, module_slug=module_slug))

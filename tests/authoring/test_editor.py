@@ -1,0 +1,178 @@
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.catalog.models import ContentRevision, Course, CourseAsset, Module
+from app.extensions import db
+from tests.catalog.test_sync import PNG
+from tests.conftest import sign_in
+from tests.course_builder import module_text
+
+
+@pytest.fixture
+def course(make):
+    return make.course(modules=2, status="draft")
+
+
+@pytest.fixture
+def trainer_client(client, people):
+    sign_in(client, people.trainer)
+    return client
+
+
+def module_row(app, slug="module-1") -> Module:
+    with app.app_context():
+        module = db.session.scalar(select(Module).where(Module.slug == slug))
+        db.session.expunge(module)
+        return module
+
+
+def test_trainer_creates_a_course_and_a_module_in_the_browser(trainer_client, app, course):
+    response = trainer_client.post("/author/new", data={
+        "slug": "right-to-education", "title": "The right to education", "summary": "Article 26 explained.",
+        "audiences": ["student", "general"], "language": "en", "estimated_minutes": "45"})
+    assert response.status_code == 302 and response.headers["Location"] == "/author/right-to-education"
+    response = trainer_client.post("/author/right-to-education/modules/new", data={
+        "slug": "what-it-means", "source": module_text(1, title="What it means"), "save": "1"})
+    assert response.status_code == 302
+    with app.app_context():
+        created = db.session.scalar(select(Course).where(Course.slug == "right-to-education"))
+        assert created.status == "draft" and created.audiences == ["student", "general"]
+        assert [(m.slug, m.filename) for m in created.modules] == [("what-it-means", "01-what-it-means.md")]
+
+
+def test_invalid_new_course_shows_field_errors(trainer_client):
+    response = trainer_client.post("/author/new", data={"slug": "Bad Slug!", "title": "", "summary": "x",
+                                                        "language": "en", "estimated_minutes": "0"})
+    assert response.status_code == 200
+    assert b"Use lower-case letters, digits and single hyphens." in response.data
+
+
+def test_save_creates_a_revision_and_renders_html(trainer_client, app, course):
+    module = module_row(app)
+    new_source = module.source.replace("## Practice", "## Practice in pairs")
+    response = trainer_client.post("/author/test-course/m/module-1", data={
+        "source": new_source, "version": str(module.version), "save": "1"})
+    assert response.status_code == 302
+    saved = module_row(app)
+    assert saved.version == module.version + 1 and saved.edited_in_browser
+    assert 'id="practice-in-pairs"' in saved.learner_html
+    with app.app_context():
+        revision = db.session.scalar(select(ContentRevision).where(ContentRevision.module_id == module.id)
+                                     .order_by(ContentRevision.number.desc()))
+        assert (revision.number, revision.author_label, revision.summary) == (2, "tomas", "edited")
+
+
+def test_errors_are_shown_with_line_numbers_and_nothing_is_saved(trainer_client, app, course):
+    module = module_row(app)
+    broken = module.source.replace("standards: [UDHR-1]", "standards: [NOPE-99]")
+    response = trainer_client.post("/author/test-course/m/module-1", data={
+        "source": broken, "version": str(module.version), "save": "1"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Not saved: fix these problems" in page and re.search(r"Line 6: .*NOPE-99", page)
+    assert "NOPE-99" in page  # the trainer's text stays in the editor
+    assert module_row(app).version == module.version
+
+
+def test_stale_save_is_refused_and_both_versions_are_shown(app, people, course):
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, people.trainer)
+    sign_in(second, people.other_trainer)
+    module = module_row(app)
+    opened_version = str(module.version)
+    first.post("/author/test-course/m/module-1", data={
+        "source": module.source + "\nFirst trainer's paragraph.\n", "version": opened_version, "save": "1"})
+    response = second.post("/author/test-course/m/module-1", data={
+        "source": module.source + "\nSecond trainer's paragraph.\n", "version": opened_version, "save": "1"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Someone else saved this since you opened it" in page
+    assert "First trainer&#39;s paragraph." in page and "Second trainer&#39;s paragraph." in page
+    assert "First trainer's paragraph." in module_row(app).source
+
+
+def test_preview_does_not_save(trainer_client, app, course):
+    module = module_row(app)
+    response = trainer_client.post("/author/test-course/m/module-1", data={
+        "source": module.source.replace("## Practice", "## Previewed heading"), "version": str(module.version),
+        "preview": "1"})
+    assert response.status_code == 200 and b'id="previewed-heading"' in response.data
+    assert module_row(app).version == module.version
+
+
+def test_live_preview_endpoint_returns_sanitised_html_and_problems(trainer_client, course):
+    response = trainer_client.post("/author/test-course/preview", data={
+        "module": "module-1", "source": module_text(1) + "\n<script>alert(1)</script>\n<img src=x onerror=alert(1)>\n"})
+    assert response.status_code == 200
+    assert "<script" not in response.json["html"] and "onerror" not in response.json["html"]
+    bad = trainer_client.post("/author/test-course/preview", data={"module": "module-1", "source": "no front matter"})
+    assert bad.json["problems"] and bad.json["problems"][0]["severity"] == "error"
+
+
+def test_duplicate_question_id_across_modules_is_refused(trainer_client, app, make):
+    make.course(modules=2, quiz_modules=(1, 2))
+    module = module_row(app, "module-1")
+    clash = module.source.replace("{#m1-single}", "{#m2-single}")
+    response = trainer_client.post("/author/test-course/m/module-1", data={
+        "source": clash, "version": str(module.version), "save": "1"})
+    assert b"question id &#39;m2-single&#39; is already used in 02-module-2.md" in response.data
+
+
+def test_history_diff_and_restore(trainer_client, app, course):
+    module = module_row(app)
+    trainer_client.post("/author/test-course/m/module-1", data={
+        "source": module.source.replace("Module 1", "Renamed module"), "version": str(module.version), "save": "1"})
+    history = trainer_client.get("/author/test-course/m/module-1/history?revision=1").get_data(as_text=True)
+    assert "-title: Module 1" in history and "+title: Renamed module" in history
+    current = module_row(app)
+    response = trainer_client.post("/author/test-course/m/module-1/restore/1", data={"version": str(current.version)})
+    assert response.status_code == 302
+    restored = module_row(app)
+    assert restored.title == "Module 1" and restored.version == current.version + 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ContentRevision)
+                                 .where(ContentRevision.module_id == module.id)) == 3
+
+
+def test_publish_and_unpublish_update_course_md(trainer_client, app, course):
+    assert trainer_client.post("/author/test-course/publish").status_code == 302
+    with app.app_context():
+        saved = db.session.scalar(select(Course))
+        assert saved.status == "published" and "status: published" in saved.source
+    trainer_client.post("/author/test-course/unpublish")
+    with app.app_context():
+        assert db.session.scalar(select(Course.status)) == "draft"
+
+
+def test_image_upload_is_checked_and_stored(trainer_client, app, course):
+    from io import BytesIO
+
+    ok = trainer_client.post("/author/test-course/images", data={"image": (BytesIO(PNG), "My Photo.PNG")},
+                             content_type="multipart/form-data")
+    assert ok.status_code == 302
+    html_disguised = trainer_client.post("/author/test-course/images",
+                                         data={"image": (BytesIO(b"<html><script>x</script>"), "evil.png")},
+                                         content_type="multipart/form-data", follow_redirects=True)
+    assert b"Upload a PNG, JPEG, GIF or WebP image." in html_disguised.data
+    huge = trainer_client.post("/author/test-course/images",
+                               data={"image": (BytesIO(PNG + b"0" * (2 * 1024 * 1024)), "big.png")},
+                               content_type="multipart/form-data", follow_redirects=True)
+    assert b"at most 2 MB" in huge.data
+    with app.app_context():
+        assert db.session.scalars(select(CourseAsset.path)).all() == ["images/my-photo.png"]
+    served = trainer_client.get("/courses/test-course/assets/images/my-photo.png")
+    assert served.data == PNG and served.mimetype == "image/png"
+    assert "sandbox" in served.headers["Content-Security-Policy"]
+
+
+def test_draft_assets_are_hidden_from_learners(app, people, course, trainer_client):
+    from io import BytesIO
+
+    trainer_client.post("/author/test-course/images", data={"image": (BytesIO(PNG), "a.png")},
+                        content_type="multipart/form-data")
+    learner = app.test_client()
+    sign_in(learner, people.learner)
+    assert learner.get("/courses/test-course/assets/images/a.png").status_code == 404
+    assert app.test_client().get("/courses/test-course/assets/../../etc/passwd").status_code == 404
