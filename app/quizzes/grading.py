@@ -104,6 +104,15 @@ GRADERS: dict[str, Grader] = {
 }
 
 
+def clean_response(question: Mapping[str, Any], response: Any) -> list[str] | str:
+    """What is stored of a response: the known option ids chosen, or the typed text (cut to the length limit)."""
+    if question.get("type") != "short_answer":
+        return list(_known_chosen(question, response))
+    if isinstance(response, (list, tuple)) and response:
+        response = response[0]
+    return response[:MAX_SHORT_ANSWER_CHARS] if isinstance(response, str) else ""
+
+
 def grade_question(question: Mapping[str, Any], response: Any) -> QuestionGrade:
     grader = GRADERS.get(question.get("type"))
     if grader is None:

@@ -1,0 +1,72 @@
+"""Reads for the quiz pages: each is one statement, so a page's query count does not grow with the quiz."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, contains_eager, selectinload
+
+from app.access import attempts_filter
+from app.auth.models import User
+from app.catalog.models import ContentRevision, Course, Module, StandardEntry
+from app.quizzes.models import AttemptStatus, QuizAttempt
+
+
+def module_with_course(session: Session, course_slug: str, module_slug: str) -> Module | None:
+    return session.scalar(
+        select(Module)
+        .join(Module.course)
+        .options(contains_eager(Module.course))
+        .where(Course.slug == course_slug, Module.slug == module_slug)
+    )
+
+
+def latest_revision(session: Session, module: Module) -> ContentRevision | None:
+    return session.scalar(
+        select(ContentRevision)
+        .where(ContentRevision.module_id == module.id)
+        .order_by(ContentRevision.number.desc())
+        .limit(1)
+    )
+
+
+def open_attempt(session: Session, user: User, module: Module) -> QuizAttempt | None:
+    return session.scalar(
+        select(QuizAttempt).where(
+            attempts_filter(user), QuizAttempt.module_id == module.id, QuizAttempt.status == AttemptStatus.OPEN
+        )
+    )
+
+
+def owned_attempt(session: Session, user: User, module: Module, token: str,
+                  *, with_answers: bool = False) -> QuizAttempt | None:
+    """The attempt with this token, only if it belongs to this user and this module (anything else is "not found")."""
+    query = select(QuizAttempt).where(
+        QuizAttempt.token == token, QuizAttempt.module_id == module.id, attempts_filter(user)
+    )
+    if with_answers:
+        query = query.options(selectinload(QuizAttempt.answers))
+    return session.scalar(query)
+
+
+def attempt_quiz(session: Session, attempt: QuizAttempt, module: Module) -> dict[str, Any] | None:
+    """The quiz as it was when the attempt started; the module's current quiz only if that revision is gone."""
+    if attempt.revision_id is not None:
+        quiz = session.scalar(select(ContentRevision.quiz).where(ContentRevision.id == attempt.revision_id))
+        if quiz is not None:
+            return quiz
+    return module.quiz
+
+
+def attempts_of(session: Session, user: User, module: Module) -> list[QuizAttempt]:
+    """The learner's attempts at this quiz, first to last (open ones included)."""
+    return list(session.scalars(
+        select(QuizAttempt)
+        .where(attempts_filter(user), QuizAttempt.module_id == module.id)
+        .order_by(QuizAttempt.number)
+    ))
+
+
+def standards_by_code(session: Session, codes: list[str]) -> dict[str, StandardEntry]:
+    if not codes:
+        return {}
+    return {entry.code: entry for entry in session.scalars(select(StandardEntry).where(StandardEntry.code.in_(codes)))}

@@ -1,0 +1,119 @@
+"""Taking a module's quiz: the start page, the answer form, saving, submitting, and each attempt's result."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import can_see_attempt, can_take_quiz, gate, signed_in
+from app.catalog.models import Module
+from app.errors import NotFound
+from app.extensions import db, utcnow
+from app.quizzes import presenters, queries, services
+from app.quizzes.forms import field_name, responses_from_form
+from app.quizzes.models import AttemptStatus, QuizAttempt
+
+bp = Blueprint("quizzes", __name__, url_prefix="/courses/<course_slug>/m/<module_slug>/quiz",
+               template_folder="templates")
+bp.before_request(gate(signed_in))
+
+
+def _module_or_404(course_slug: str, module_slug: str, *, needs_quiz: bool = True) -> Module:
+    module = queries.module_with_course(db.session, course_slug, module_slug)
+    if module is None or not can_take_quiz(current_user, module) or (needs_quiz and not module.has_quiz):
+        raise NotFound(_("There is no quiz at this address."))
+    return module
+
+
+def _attempt_or_404(module: Module, token: str, *, with_answers: bool = False) -> QuizAttempt:
+    attempt = queries.owned_attempt(db.session, current_user, module, token, with_answers=with_answers)
+    if attempt is None or not can_see_attempt(current_user, attempt):
+        raise NotFound(_("There is no quiz attempt at this address."))
+    return attempt
+
+
+def _quiz_url(module: Module) -> str:
+    return url_for(".quiz_page", course_slug=module.course.slug, module_slug=module.slug)
+
+
+def _result_url(module: Module, attempt: QuizAttempt) -> str:
+    return url_for(".attempt_result", course_slug=module.course.slug, module_slug=module.slug, token=attempt.token)
+
+
+@bp.get("")
+def quiz_page(course_slug: str, module_slug: str):
+    module = _module_or_404(course_slug, module_slug)
+    attempt = queries.open_attempt(db.session, current_user, module)
+    if attempt is None:
+        attempts = queries.attempts_of(db.session, current_user, module)
+        return render_template("quizzes/start.html", module=module, course=module.course, quiz=module.quiz,
+                               attempts=attempts, attempts_left=services.attempts_left(module.quiz, len(attempts)))
+    quiz = queries.attempt_quiz(db.session, attempt, module)
+    return render_template("quizzes/quiz.html", module=module, course=module.course, attempt=attempt, quiz=quiz,
+                           groups=presenters.questions_to_answer(quiz, attempt.option_order),
+                           drafts=presenters.draft_values(attempt.draft_answers), field_name=field_name)
+
+
+@bp.post("/attempts")
+def start_attempt(course_slug: str, module_slug: str):
+    """Idempotent: a second click, or a second tab, resumes the open attempt instead of starting another."""
+    module = _module_or_404(course_slug, module_slug)
+    try:
+        services.start_attempt(db.session, current_user, module)
+    except services.NoAttemptsLeft as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(_quiz_url(module))
+    db.session.commit()
+    return redirect(_quiz_url(module))
+
+
+@bp.post("/attempts/<token>/save")
+def save_answers(course_slug: str, module_slug: str, token: str):
+    module = _module_or_404(course_slug, module_slug, needs_quiz=False)
+    attempt = _attempt_or_404(module, token)
+    quiz = queries.attempt_quiz(db.session, attempt, module)
+    try:
+        services.save_draft(db.session, attempt, quiz, responses_from_form(quiz, request.form))
+    except services.AttemptAlreadySubmitted:
+        db.session.rollback()
+        return redirect(_result_url(module, attempt))
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":  # the autosave script
+        return {"saved": True}
+    flash(_("Your answers are saved. You can come back and finish later, even after signing in again."), "success")
+    return redirect(_quiz_url(module))
+
+
+@bp.post("/attempts/<token>/submit")
+def submit_attempt(course_slug: str, module_slug: str, token: str):
+    module = _module_or_404(course_slug, module_slug, needs_quiz=False)
+    attempt = _attempt_or_404(module, token)
+    quiz = queries.attempt_quiz(db.session, attempt, module)
+    submitted_at = utcnow()
+    try:
+        certificate = services.submit_attempt(db.session, current_user, attempt, module, quiz,
+                                              responses_from_form(quiz, request.form))
+    except services.AttemptAlreadySubmitted:
+        db.session.rollback()
+        flash(_("This attempt was already submitted: here is its result."), "info")
+        return redirect(_result_url(module, attempt))
+    db.session.commit()
+    if certificate is not None and certificate.issued_at >= submitted_at:
+        flash(_("You have completed the course. Your certificate is in My learning."), "success")
+    return redirect(_result_url(module, attempt))
+
+
+@bp.get("/attempts/<token>")
+def attempt_result(course_slug: str, module_slug: str, token: str):
+    module = _module_or_404(course_slug, module_slug, needs_quiz=False)
+    attempt = _attempt_or_404(module, token, with_answers=True)
+    if attempt.status == AttemptStatus.OPEN:
+        return redirect(_quiz_url(module))
+    quiz = queries.attempt_quiz(db.session, attempt, module) or {}
+    groups = presenters.reviewed_questions(quiz, attempt)
+    codes = sorted({code for group in groups for question in group.questions for code in question.standards})
+    attempts = queries.attempts_of(db.session, current_user, module)
+    attempts_left = services.attempts_left(module.quiz, len(attempts)) if module.has_quiz else 0
+    return render_template("quizzes/result.html", module=module, course=module.course, attempt=attempt, quiz=quiz,
+                           groups=groups, standards=queries.standards_by_code(db.session, codes),
+                           attempts=attempts, attempts_left=attempts_left)
