@@ -124,7 +124,10 @@ class FrontMatter:
 
 
 def read_text(node: Node, key: str, owner: FrontMatter) -> str | None:
-    if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
+    if isinstance(node, ScalarNode) and node.tag == NULL_TAG and node.value in ("", "~", "null", "Null", "NULL"):
+        owner.error(owner.line_of(node), f"'{key}' is empty")
+        return None
+    if isinstance(node, ScalarNode):
         value = node.value.strip()
         if value:
             return value
@@ -180,6 +183,9 @@ def parse_front_matter(
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark is not None else first_line
         reason = error.problem or error.context or "cannot be read"
+        context_mark = error.context_mark
+        if error.problem and error.context and context_mark is not None and context_mark.line != mark.line:
+            reason += f" ({error.context} that starts on line {context_mark.line + first_line})"
         return None, [Problem(path, line, f"invalid YAML in {where}: {reason}")]
     except yaml.YAMLError as error:
         return None, [Problem(path, first_line, f"invalid YAML in {where}: {error}")]
