@@ -1,0 +1,124 @@
+"""A learner's own data: everything we hold about them as JSON, and erasure of their account.
+
+Erasure keeps the user row as a tombstone (erased=True, random username, personal fields emptied) rather than
+deleting it: quiz attempts and practice answers are anonymised (user_id NULL) so class statistics stay true, and
+the audit log keeps pointing at a row that no longer says who it was.
+"""
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select, union, update
+from sqlalchemy.orm import Session, selectinload
+
+from app.auth.models import Audience, LoginSession, User
+from app.auth.passwords import verify_password
+from app.catalog.models import Course, Module
+from app.classrooms.models import Classroom, ClassroomMember, ClassroomTrainer, LiveAnswer
+from app.errors import InvalidInput
+from app.learning.models import Certificate, Enrolment, ModuleProgress
+from app.quizzes.models import PracticeAnswer, QuizAttempt
+
+EXPORT_FORMAT_VERSION = 1
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() + "Z" if value is not None else None
+
+
+def export_user_data(session: Session, user: User) -> dict[str, Any]:
+    modules = {}
+
+    def module_ref(module_id: int) -> dict[str, Any]:
+        return modules.get(module_id, {"module_id": module_id})
+
+    for module_id, module_slug, module_title, course_slug, course_title in session.execute(
+        select(Module.id, Module.slug, Module.title, Course.slug, Course.title)
+        .join(Course, Course.id == Module.course_id)
+        .where(Module.id.in_(union(
+            select(ModuleProgress.module_id).where(ModuleProgress.user_id == user.id),
+            select(QuizAttempt.module_id).where(QuizAttempt.user_id == user.id),
+            select(PracticeAnswer.module_id).where(PracticeAnswer.user_id == user.id),
+        )))
+    ):
+        modules[module_id] = {"course": course_slug, "course_title": course_title,
+                              "module": module_slug, "module_title": module_title}
+
+    enrolments = session.execute(
+        select(Enrolment, Course.slug, Course.title).join(Course, Course.id == Enrolment.course_id)
+        .where(Enrolment.user_id == user.id).order_by(Enrolment.created_at)
+    ).all()
+    progress = session.scalars(select(ModuleProgress).where(ModuleProgress.user_id == user.id)
+                               .order_by(ModuleProgress.first_opened_at)).all()
+    attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id)
+                               .options(selectinload(QuizAttempt.answers)).order_by(QuizAttempt.started_at)).all()
+    practice = session.scalars(select(PracticeAnswer).where(PracticeAnswer.user_id == user.id)
+                               .order_by(PracticeAnswer.created_at)).all()
+    live = session.scalars(select(LiveAnswer).where(LiveAnswer.user_id == user.id)).all()
+    certificates = session.scalars(select(Certificate).where(Certificate.user_id == user.id)
+                                   .order_by(Certificate.issued_at)).all()
+    memberships = session.execute(
+        select(ClassroomMember, Classroom.name).join(Classroom, Classroom.id == ClassroomMember.classroom_id)
+        .where(ClassroomMember.user_id == user.id)
+    ).all()
+    sessions = session.scalars(select(LoginSession).where(LoginSession.user_id == user.id)).all()
+    return {
+        "format": "article26-personal-data",
+        "version": EXPORT_FORMAT_VERSION,
+        "profile": {
+            "username": user.username, "display_name": user.display_name, "email": user.email,
+            "role": user.role, "audience": user.audience, "language": user.language,
+            "created_at": _time(user.created_at), "last_sign_in_at": _time(user.last_sign_in_at),
+        },
+        "enrolments": [{"course": slug, "course_title": title, "source": enrolment.source,
+                        "enrolled_at": _time(enrolment.created_at), "completed_at": _time(enrolment.completed_at)}
+                       for enrolment, slug, title in enrolments],
+        "progress": [{**module_ref(row.module_id), "first_opened_at": _time(row.first_opened_at),
+                      "last_seen_at": _time(row.last_seen_at), "completed_at": _time(row.completed_at),
+                      "best_score": row.best_score, "last_score": row.last_score,
+                      "quiz_passed_at": _time(row.quiz_passed_at)} for row in progress],
+        "quiz_attempts": [{**module_ref(attempt.module_id), "number": attempt.number, "status": attempt.status,
+                           "started_at": _time(attempt.started_at), "submitted_at": _time(attempt.submitted_at),
+                           "score": attempt.score, "passed": attempt.passed, "answers_in_progress":
+                           attempt.draft_answers,
+                           "answers": [{"question": answer.question_key, "response": answer.response,
+                                        "correct": answer.correct, "points": answer.points}
+                                       for answer in attempt.answers]} for attempt in attempts],
+        "practice_answers": [{**module_ref(answer.module_id), "question": answer.question_key,
+                              "response": answer.response, "correct": answer.correct,
+                              "answered_at": _time(answer.created_at)} for answer in practice],
+        "live_answers": [{"question": answer.question_key, "response": answer.response,
+                          "answered_at": _time(answer.updated_at)} for answer in live],
+        "certificates": [{"course_title": certificate.course_title, "holder_name": certificate.holder_name,
+                          "issued_at": _time(certificate.issued_at), "verification_code": certificate.code,
+                          "verification_public": certificate.public, "standards": certificate.standards}
+                         for certificate in certificates],
+        "class_memberships": [{"class": name, "joined_at": _time(membership.joined_at)}
+                              for membership, name in memberships],
+        "signed_in_sessions": [{"started_at": _time(row.created_at), "expires_at": _time(row.expires_at)}
+                               for row in sessions],
+    }
+
+
+def erase_account(session: Session, user: User, password: str) -> None:
+    """Erase the account after checking the password. Answers stay, anonymised; everything personal goes."""
+    if not verify_password(user.password_hash, password or ""):
+        raise InvalidInput(_("The password is wrong."))
+    for model in (QuizAttempt, PracticeAnswer):
+        session.execute(update(model).where(model.user_id == user.id).values(user_id=None)
+                        .execution_options(synchronize_session=False))
+    for model in (ModuleProgress, Enrolment, Certificate, LiveAnswer, ClassroomMember, ClassroomTrainer,
+                  LoginSession):
+        session.execute(delete(model).where(model.user_id == user.id).execution_options(synchronize_session=False))
+    user.username = f"erased-{secrets.token_hex(12)}"
+    user.display_name = ""
+    user.email = None
+    user.password_hash = "!erased"  # matches no password: the account can never sign in again
+    user.audience = Audience.OTHER
+    user.language = "en"
+    user.last_sign_in_at = None
+    user.active = False
+    user.erased = True
+    session.flush()

@@ -1,0 +1,246 @@
+"""Reads for the learner's pages. Each page runs a fixed number of queries, whatever the size of a course."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, defer, selectinload
+
+from app.access import readable_courses_filter
+from app.auth.models import User
+from app.catalog.models import Course, CourseStatus, Module, StandardEntry
+from app.learning.models import Certificate, Enrolment, ModuleProgress
+from app.learning.services import module_done, quizzes_required, required_modules
+
+# What lists and navigation need from a module: never the rendered pages or the source.
+MODULE_LIGHT = (defer(Module.learner_html), defer(Module.trainer_html), defer(Module.source))
+COURSE_LIGHT = (defer(Course.source), defer(Course.intro_html))
+
+
+@dataclass
+class CourseProgress:
+    """Where a learner stands in one course."""
+
+    course: Course
+    enrolment: Enrolment | None = None
+    progress_by_module: dict[int, ModuleProgress] = field(default_factory=dict)
+    certificate: Certificate | None = None
+
+    @property
+    def modules(self) -> list[Module]:
+        return self.course.active_modules
+
+    def status_of(self, module: Module) -> str:
+        progress = self.progress_by_module.get(module.id)
+        if module_done(module, progress, quizzes_required(self.course)):
+            return "completed"
+        return "in_progress" if progress is not None else "not_started"
+
+    def best_score(self, module: Module) -> float | None:
+        progress = self.progress_by_module.get(module.id)
+        return progress.best_score if progress is not None else None
+
+    @property
+    def counted_modules(self) -> list[Module]:
+        return required_modules(self.course)
+
+    @property
+    def completed_count(self) -> int:
+        return sum(1 for module in self.counted_modules if self.status_of(module) == "completed")
+
+    @property
+    def percent(self) -> int:
+        total = len(self.counted_modules)
+        return round(100 * self.completed_count / total) if total else 0
+
+    @property
+    def started(self) -> bool:
+        return self.enrolment is not None or bool(self.progress_by_module)
+
+    @property
+    def resume_module(self) -> Module | None:
+        """The first module not completed yet, or None when every module is."""
+        return next((module for module in self.modules if self.status_of(module) != "completed"), None)
+
+    @property
+    def quiz_scores(self) -> list[tuple[Module, ModuleProgress]]:
+        return [(module, self.progress_by_module[module.id]) for module in self.modules
+                if module.has_quiz and module.id in self.progress_by_module
+                and self.progress_by_module[module.id].best_score is not None]
+
+
+def _progress_rows(session: Session, user: User, module_ids: list[int]) -> dict[int, ModuleProgress]:
+    if not user.is_authenticated or not module_ids:
+        return {}
+    rows = session.scalars(
+        select(ModuleProgress).where(ModuleProgress.user_id == user.id, ModuleProgress.module_id.in_(module_ids))
+    )
+    return {row.module_id: row for row in rows}
+
+
+def _enrolments(session: Session, user: User, course_ids: list[int]) -> dict[int, Enrolment]:
+    if not user.is_authenticated or not course_ids:
+        return {}
+    rows = session.scalars(
+        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id.in_(course_ids))
+    )
+    return {row.course_id: row for row in rows}
+
+
+def _certificates(session: Session, user: User, course_ids: list[int] | None = None) -> dict[int, Certificate]:
+    if not user.is_authenticated:
+        return {}
+    statement = select(Certificate).where(Certificate.user_id == user.id)
+    if course_ids is not None:
+        statement = statement.where(Certificate.course_id.in_(course_ids))
+    return {row.course_id: row for row in session.scalars(statement)}
+
+
+def _progress_for_courses(session: Session, user: User, courses: list[Course]) -> list[CourseProgress]:
+    course_ids = [course.id for course in courses]
+    module_ids = [module.id for course in courses for module in course.active_modules]
+    progress = _progress_rows(session, user, module_ids)
+    enrolments = _enrolments(session, user, course_ids)
+    certificates = _certificates(session, user, course_ids)
+    return [
+        CourseProgress(
+            course=course,
+            enrolment=enrolments.get(course.id),
+            progress_by_module={module.id: progress[module.id] for module in course.active_modules
+                                if module.id in progress},
+            certificate=certificates.get(course.id),
+        )
+        for course in courses
+    ]
+
+
+@dataclass
+class Catalog:
+    entries: list[CourseProgress]
+    audiences: list[str]
+    languages: list[str]
+
+
+def catalog_for(session: Session, user: User, audience: str = "", language: str = "") -> Catalog:
+    """Courses the user may read, filtered, the user's own audience first. Drafts only for trainers."""
+    courses = list(session.scalars(
+        select(Course)
+        .where(readable_courses_filter(user))
+        .options(*COURSE_LIGHT, selectinload(Course.modules).options(*MODULE_LIGHT))
+        .order_by(Course.title)
+    ))
+    audiences = sorted({code for course in courses for code in course.audiences or []})
+    languages = sorted({course.language for course in courses})
+    shown = [course for course in courses
+             if (not audience or audience in (course.audiences or []))
+             and (not language or course.language == language)]
+    own_audience = getattr(user, "audience", None)
+    shown.sort(key=lambda course: (own_audience not in (course.audiences or []), course.title.casefold()))
+    return Catalog(entries=_progress_for_courses(session, user, shown), audiences=audiences, languages=languages)
+
+
+def course_with_modules(session: Session, slug: str, *, with_intro: bool = False) -> Course | None:
+    options = [selectinload(Course.modules).options(*MODULE_LIGHT), defer(Course.source)]
+    if not with_intro:
+        options.append(defer(Course.intro_html))
+    return session.scalars(select(Course).where(Course.slug == slug).options(*options)).one_or_none()
+
+
+def course_progress(session: Session, user: User, course: Course) -> CourseProgress:
+    return _progress_for_courses(session, user, [course])[0]
+
+
+def standards_by_code(session: Session, codes: list[str]) -> dict[str, StandardEntry]:
+    if not codes:
+        return {}
+    return {entry.code: entry for entry in session.scalars(select(StandardEntry).where(StandardEntry.code.in_(codes)))}
+
+
+def module_progress(session: Session, user: User, module: Module) -> ModuleProgress | None:
+    return _progress_rows(session, user, [module.id]).get(module.id)
+
+
+@dataclass
+class Dashboard:
+    in_progress: list[CourseProgress]
+    completed: list[CourseProgress]
+    certificates: list[Certificate]
+
+
+def dashboard_for(session: Session, user: User) -> Dashboard:
+    """Every course the learner is enrolled in or has opened, split into in progress and completed."""
+    enrolled_ids = select(Enrolment.course_id).where(Enrolment.user_id == user.id)
+    opened_ids = (select(Module.course_id).join(ModuleProgress, ModuleProgress.module_id == Module.id)
+                  .where(ModuleProgress.user_id == user.id))
+    courses = list(session.scalars(
+        select(Course)
+        .where(Course.id.in_(enrolled_ids.union(opened_ids)))
+        .options(*COURSE_LIGHT, selectinload(Course.modules).options(*MODULE_LIGHT))
+        .order_by(Course.title)
+    ))
+    entries = _progress_for_courses(session, user, courses)
+    certificates = sorted((entry.certificate for entry in entries if entry.certificate is not None),
+                          key=lambda certificate: certificate.issued_at, reverse=True)
+    return Dashboard(
+        in_progress=[entry for entry in entries if entry.certificate is None],
+        completed=[entry for entry in entries if entry.certificate is not None],
+        certificates=certificates,
+    )
+
+
+def certificate_by_id(session: Session, certificate_id: int) -> Certificate | None:
+    return session.get(Certificate, certificate_id)
+
+
+def public_certificate(session: Session, code: str) -> Certificate | None:
+    if not code or len(code) > 64:
+        return None
+    return session.scalars(select(Certificate).where(Certificate.code == code, Certificate.public.is_(True))).first()
+
+
+@dataclass
+class StandardsIndex:
+    """Instruments in registry order, each with its articles and the published modules that teach them."""
+
+    instruments: list[tuple[StandardEntry, list[StandardEntry]]]
+    modules_by_code: dict[str, list[Module]]
+    covered_codes: set[str]
+
+
+def standards_index(session: Session, user: User) -> StandardsIndex:
+    entries = list(session.scalars(select(StandardEntry).order_by(StandardEntry.position, StandardEntry.code)))
+    modules = list(session.scalars(
+        select(Module)
+        .join(Course, Course.id == Module.course_id)
+        .where(Course.status == CourseStatus.PUBLISHED, Module.archived.is_(False))
+        .options(*MODULE_LIGHT, defer(Module.quiz), selectinload(Module.course).options(*COURSE_LIGHT))
+        .order_by(Course.title, Module.position)
+    ))
+    modules_by_code: dict[str, list[Module]] = {}
+    for module in modules:
+        for code in module.standards or []:
+            modules_by_code.setdefault(code, []).append(module)
+    completed_ids = set()
+    if user.is_authenticated:
+        completed_ids = set(session.scalars(
+            select(ModuleProgress.module_id)
+            .where(ModuleProgress.user_id == user.id, ModuleProgress.completed_at.is_not(None))
+        ))
+    covered = {code for code, teaching in modules_by_code.items()
+               if any(module.id in completed_ids for module in teaching)}
+    instruments = [entry for entry in entries if entry.article is None]
+    articles: dict[str, list[StandardEntry]] = {}
+    for entry in entries:
+        if entry.article is not None:
+            articles.setdefault(entry.instrument, []).append(entry)
+    return StandardsIndex(
+        instruments=[(instrument, articles.get(instrument.instrument, [])) for instrument in instruments],
+        modules_by_code=modules_by_code,
+        covered_codes=covered,
+    )
+
+
+def completed_module_count(session: Session, user: User) -> int:
+    return session.scalar(
+        select(func.count()).select_from(ModuleProgress)
+        .where(ModuleProgress.user_id == user.id, ModuleProgress.completed_at.is_not(None))
+    ) or 0

@@ -1,0 +1,204 @@
+"""The learner's path: catalog, course and module pages, My learning, certificates, standards index."""
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from app.access import can_read_course, can_see_facilitator_notes, owns_record
+from app.auth.forms import ConfirmForm
+from app.errors import DomainError
+from app.extensions import db, utcnow
+from app.learning import certificate_pdf, privacy, queries, services
+from app.learning.forms import CatalogFilterForm, DeleteAccountForm, audience_label, language_label
+
+bp = Blueprint("learning", __name__, template_folder="templates")
+
+
+def readable_course_or_404(slug: str, *, with_intro: bool = False):
+    course = queries.course_with_modules(db.session, slug, with_intro=with_intro)
+    if course is None or not can_read_course(current_user, course):
+        abort(404)
+    return course
+
+
+def active_module_or_404(course, module_slug: str):
+    module = next((module for module in course.active_modules if module.slug == module_slug), None)
+    if module is None:
+        abort(404)
+    return module
+
+
+def owned_certificate_or_404(certificate_id: int):
+    certificate = queries.certificate_by_id(db.session, certificate_id)
+    # Someone else's certificate is "not found", not "forbidden": ids reveal nothing.
+    if certificate is None or not owns_record(current_user, certificate):
+        abort(404)
+    return certificate
+
+
+@bp.route("/courses")
+def catalog():
+    form = CatalogFilterForm(request.args, meta={"csrf": False})
+    catalog = queries.catalog_for(db.session, current_user, form.audience.data or "", form.language.data or "")
+    form.set_choices(catalog.audiences, catalog.languages)
+    return render_template("learning/catalog.html", catalog=catalog, form=form)
+
+
+@bp.route("/courses/<slug>")
+def course(slug: str):
+    course = readable_course_or_404(slug, with_intro=True)
+    progress = queries.course_progress(db.session, current_user, course)
+    standards = queries.standards_by_code(db.session, course.standards or [])
+    return render_template("learning/course.html", course=course, progress=progress, standards=standards,
+                           confirm=ConfirmForm())
+
+
+@bp.route("/courses/<slug>/enrol", methods=["POST"])
+@login_required
+def enrol(slug: str):
+    course = readable_course_or_404(slug)
+    if not course.is_published or not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.enrol(db.session, current_user, course)
+    db.session.commit()
+    flash(_("You are enrolled in %(title)s.", title=course.title), "success")
+    return redirect(url_for("learning.course", slug=course.slug))
+
+
+@bp.route("/courses/<slug>/m/<module_slug>")
+@login_required
+def module(slug: str, module_slug: str):
+    course = readable_course_or_404(slug)
+    module = active_module_or_404(course, module_slug)
+    progress = queries.module_progress(db.session, current_user, module)
+    if course.is_published:
+        services.record_module_visit(db.session, current_user, module, progress)
+        db.session.commit()
+    modules = course.active_modules
+    index = modules.index(module)
+    return render_template(
+        "learning/module.html", course=course, module=module, progress=progress,
+        body_html=module.trainer_html if can_see_facilitator_notes(current_user) else module.learner_html,
+        previous_module=modules[index - 1] if index > 0 else None,
+        next_module=modules[index + 1] if index + 1 < len(modules) else None,
+        position=index + 1, module_count=len(modules),
+        completes_by_hand=not module.has_quiz or not services.quizzes_required(course),
+        quiz_url=url_for("quizzes.quiz_page", course_slug=slug, module_slug=module_slug) if module.has_quiz else None, confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/courses/<slug>/m/<module_slug>/complete", methods=["POST"])
+@login_required
+def complete_module(slug: str, module_slug: str):
+    course = readable_course_or_404(slug)
+    module = active_module_or_404(course, module_slug)
+    if not course.is_published or not ConfirmForm().validate_on_submit():
+        abort(400)
+    if module.has_quiz and services.quizzes_required(course):
+        flash(_("This module is complete when you pass its quiz."), "warning")
+        return redirect(url_for("learning.module", slug=slug, module_slug=module_slug))
+    certificate = services.mark_module_complete(db.session, current_user, module)
+    db.session.commit()
+    flash(_("Module completed."), "success")
+    if certificate is not None:
+        flash(_("You completed the course. Your certificate is ready."), "success")
+        return redirect(url_for("learning.certificate", certificate_id=certificate.id))
+    progress = queries.course_progress(db.session, current_user, course)
+    following = progress.resume_module
+    if following is None:
+        return redirect(url_for("learning.course", slug=slug))
+    return redirect(url_for("learning.module", slug=slug, module_slug=following.slug))
+
+
+@bp.route("/learning")
+@login_required
+def dashboard():
+    return render_template("learning/dashboard.html", dashboard=queries.dashboard_for(db.session, current_user))
+
+
+@bp.route("/certificates/<int:certificate_id>")
+@login_required
+def certificate(certificate_id: int):
+    certificate = owned_certificate_or_404(certificate_id)
+    return render_template("learning/certificate.html", certificate=certificate,
+                           pdf_available=certificate_pdf.pdf_available(), confirm=ConfirmForm())
+
+
+@bp.route("/certificates/<int:certificate_id>/certificate.pdf")
+@login_required
+def certificate_download(certificate_id: int):
+    certificate = owned_certificate_or_404(certificate_id)
+    if not certificate_pdf.pdf_available():
+        abort(404)
+    verify_url = url_for("learning.verify", code=certificate.code, _external=True)
+    data = certificate_pdf.render_certificate(certificate, verify_url)
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="certificate-{certificate.id}.pdf"'})
+
+
+@bp.route("/certificates/<int:certificate_id>/visibility", methods=["POST"])
+@login_required
+def certificate_visibility(certificate_id: int):
+    certificate = owned_certificate_or_404(certificate_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    public = request.form.get("public") == "1"
+    services.set_certificate_public(db.session, certificate, public)
+    db.session.commit()
+    flash(_("Anyone with the link can verify this certificate.") if public
+          else _("The verification page is hidden."), "success")
+    return redirect(url_for("learning.certificate", certificate_id=certificate.id))
+
+
+@bp.route("/verify/<code>")
+def verify(code: str):
+    certificate = queries.public_certificate(db.session, code)
+    if certificate is None:
+        abort(404)
+    standards = queries.standards_by_code(db.session, certificate.standards or [])
+    return render_template("learning/verify.html", certificate=certificate, standards=standards)
+
+
+@bp.route("/standards")
+def standards():
+    return render_template("learning/standards.html", index=queries.standards_index(db.session, current_user))
+
+
+@bp.route("/account/export")
+@login_required
+def export_data():
+    data = privacy.export_user_data(db.session, current_user)
+    filename = f"article26-{current_user.username}-{utcnow().date().isoformat()}.json"
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            privacy.erase_account(db.session, current_user, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.password.errors.append(error.message)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your account is deleted. Your answers remain only as anonymous statistics."), "success")
+            return redirect(url_for("core.home"))
+    return render_template("learning/delete_account.html", form=form)
+
+
+bp.add_app_template_filter(audience_label, "audience_label")
+bp.add_app_template_filter(language_label, "language_label")
+
+
+@bp.app_template_filter("percent")
+def percent_filter(score: float | None) -> str:
+    return "" if score is None else f"{score:.0f}%"
+
