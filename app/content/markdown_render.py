@@ -317,7 +317,7 @@ class BodyDraft:
 
         def facilitator_aside(match: re.Match) -> str:
             callout, index = self.facilitator_fragments[int(match.group(2))]
-            return context.finish(callout_opening(callout, context) + fragments[index] + "</aside>")
+            return context.finish(callout_opening(callout, context) + "\n" + fragments[index] + "\n</aside>")
 
         return LEFTOVER_MARKER.sub("", MARKER_PARAGRAPH.sub(facilitator_aside, self.html))
 
