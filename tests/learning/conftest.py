@@ -21,11 +21,12 @@ def build_course(app, slug="torture-prevention", modules=3, quiz_modules=(), sta
     with app.app_context():
         for code, instrument, article, title_text in (("CAT", "CAT", None, "Convention against Torture"),
                                                        ("CAT-2", "CAT", "2", "Absolute prohibition"),
+                                                       ("ICCPR", "ICCPR", None, "Civil and Political Rights"),
                                                        ("ICCPR-7", "ICCPR", "7", "Prohibition of torture")):
             if db.session.get(StandardEntry, code) is None:
                 db.session.add(StandardEntry(code=code, instrument=instrument, article=article, title=title_text,
                                              instrument_title=title_text if article is None else instrument,
-                                             position=len(code)))
+                                             position=len(db.session.new) + 1))
         course = Course(slug=slug, title=title or slug.replace("-", " ").capitalize(), summary=f"About {slug}.",
                         audiences=list(audiences), language=language, estimated_minutes=30 * modules,
                         status=status, objectives=["Know the absolute prohibition."], standards=["CAT"],

@@ -1,0 +1,208 @@
+import re
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.learning.models import Enrolment, ModuleProgress
+from tests.conftest import sign_in
+
+
+def text_of(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def client_for(app, user):
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+def card_titles(html: str) -> list[str]:
+    return re.findall(r'<h2><a href="/courses/[^"]+">([^<]+)</a></h2>', html)
+
+
+class TestCatalog:
+    def test_learners_see_published_courses_only(self, client, people, course_builder):
+        course_builder(slug="open-course", title="Open course")
+        course_builder(slug="draft-course", title="Draft course", status="draft")
+        sign_in(client, people.learner)
+        html = text_of(client.get("/courses"))
+        assert card_titles(html) == ["Open course"] and "Draft" not in html
+        assert client.get("/courses/draft-course").status_code == 404
+
+    def test_trainers_see_drafts_marked_as_such(self, client, people, course_builder):
+        course_builder(slug="draft-course", title="Draft course", status="draft")
+        sign_in(client, people.trainer)
+        html = text_of(client.get("/courses"))
+        assert card_titles(html) == ["Draft course"] and "Draft: learners cannot see it" in html
+
+    def test_filters_by_audience_and_language_without_javascript(self, client, course_builder):
+        course_builder(slug="police-en", title="Police EN", audiences=("police",))
+        course_builder(slug="judges-fr", title="Judges FR", audiences=("judge",), language="fr")
+        course_builder(slug="judges-en", title="Judges EN", audiences=("judge", "prosecutor"))
+        assert card_titles(text_of(client.get("/courses?audience=judge"))) == ["Judges EN", "Judges FR"]
+        assert card_titles(text_of(client.get("/courses?audience=judge&language=fr"))) == ["Judges FR"]
+        html = text_of(client.get("/courses?language=fr"))
+        assert '<option selected value="fr">Français</option>' in html
+        assert card_titles(text_of(client.get("/courses?audience=nobody"))) == []
+
+    def test_the_learners_own_audience_comes_first(self, client, make, course_builder):
+        course_builder(slug="a-police", title="A for police", audiences=("police",))
+        course_builder(slug="z-judges", title="Z for judges", audiences=("judge",))
+        sign_in(client, make.user(username="judge.jo", audience="judge"))
+        assert card_titles(text_of(client.get("/courses"))) == ["Z for judges", "A for police"]
+
+    def test_cards_show_audience_language_time_and_progress_when_enrolled(self, client, people, course_builder):
+        course_builder(modules=4)
+        sign_in(client, people.learner)
+        html = text_of(client.get("/courses"))
+        assert "Police" in html and "English" in html and "2 h" in html and "<progress" not in html
+        client.post("/courses/torture-prevention/m/m1/complete")
+        assert "1 of 4 modules completed (25%)" in text_of(client.get("/courses"))
+
+
+class TestEnrolment:
+    def test_self_enrolment_is_a_post_and_idempotent(self, app, client, people, course_builder):
+        course_builder()
+        sign_in(client, people.learner)
+        assert "Enrol in this course" in text_of(client.get("/courses/torture-prevention"))
+        for _ in range(2):
+            assert client.post("/courses/torture-prevention/enrol").status_code == 302
+        assert "Enrol in this course" not in text_of(client.get("/courses/torture-prevention"))
+        with app.app_context():
+            assert [e.source for e in db.session.scalars(select(Enrolment))] == ["self"]
+
+    def test_drafts_cannot_be_joined(self, app, people, course_builder):
+        course_builder(status="draft")
+        assert client_for(app, people.learner).post("/courses/torture-prevention/enrol").status_code == 404
+        assert client_for(app, people.trainer).post("/courses/torture-prevention/enrol").status_code == 400
+
+
+class TestCoursePage:
+    def test_statuses_best_scores_progress_and_resume(self, app, client, people, course_builder):
+        from app.catalog.models import Module
+        from app.auth.models import User
+        from app.learning import services
+
+        course_builder(modules=3, quiz_modules=(2,), archived=())
+        sign_in(client, people.learner)
+        client.post("/courses/torture-prevention/m/m1/complete")
+        with app.app_context():
+            module = db.session.scalars(select(Module).where(Module.slug == "m2")).one()
+            services.record_quiz_result(db.session, db.session.get(User, people.learner.id), module, 55.0, False)
+            db.session.commit()
+        html = text_of(client.get("/courses/torture-prevention"))
+        assert re.search(r"Module 1</a>\s*<span class=\"meta\">\s*<span class=\"status status-completed\">", html)
+        assert "In progress" in html and "Not started" in html and "best score 55%" in html
+        assert "1 of 3 modules completed (33%)" in html and 'value="33"' in html
+        assert 'href="/courses/torture-prevention/m/m2">\n              Resume: Module 2' in html
+        assert 'href="/standards#CAT"' in html
+
+    def test_archived_modules_are_not_listed(self, client, course_builder):
+        course_builder(modules=3, archived=(2,))
+        html = text_of(client.get("/courses/torture-prevention"))
+        assert "Module 1" in html and "Module 3" in html and "Module 2" not in html
+        assert client.get("/courses/torture-prevention/m/m2").status_code in (302, 404)
+
+    def test_anonymous_visitors_are_invited_to_sign_in(self, client, course_builder):
+        course_builder()
+        html = text_of(client.get("/courses/torture-prevention"))
+        assert "to take this course" in html and "Enrol" not in html
+
+
+class TestModulePage:
+    def test_learners_never_get_facilitator_notes_trainers_do(self, app, make, people):
+        make.course("notes-course", modules=2, quiz_modules=())
+        learner_html = text_of(client_for(app, people.learner).get("/courses/notes-course/m/module-1"))
+        assert "Human dignity is the foundation" in learner_html
+        assert "SECRET FACILITATOR NOTE" not in learner_html
+        trainer_html = text_of(client_for(app, people.trainer).get("/courses/notes-course/m/module-1"))
+        assert "SECRET FACILITATOR NOTE" in trainer_html
+
+    def test_toc_previous_next_and_mark_as_complete(self, client, people, course_builder):
+        course_builder(modules=3, quiz_modules=(3,))
+        sign_in(client, people.learner)
+        html = text_of(client.get("/courses/torture-prevention/m/m2"))
+        assert '<a href="#part-2">Part 2</a>' in html and "Module 2 of 3" in html
+        assert 'rel="prev" href="/courses/torture-prevention/m/m1"' in html
+        assert 'rel="next" href="/courses/torture-prevention/m/m3"' in html
+        assert 'action="/courses/torture-prevention/m/m2/complete"' in html
+        response = client.post("/courses/torture-prevention/m/m2/complete")
+        assert response.location.endswith("/courses/torture-prevention/m/m1")  # the first unfinished module
+        assert "complete" not in re.sub(r"\s+", " ", text_of(client.get("/courses/torture-prevention/m/m2"))
+                                        ).split("This module", 1)[1].split("</section>")[0].lower().replace(
+            "completed", "")
+
+    def test_a_module_with_a_quiz_links_to_it_and_cannot_be_marked_complete(self, app, client, people,
+                                                                          course_builder):
+        course_builder(modules=1, quiz_modules=(1,))
+        sign_in(client, people.learner)
+        html = text_of(client.get("/courses/torture-prevention/m/m1"))
+        assert 'href="/courses/torture-prevention/m/m1/quiz"' in html and "Mark as complete" not in html
+        assert client.post("/courses/torture-prevention/m/m1/complete").status_code == 302
+        with app.app_context():
+            assert db.session.scalar(select(ModuleProgress.completed_at)) is None
+
+    def test_first_opened_and_last_seen_are_recorded_and_the_visit_enrols(self, app, client, people,
+                                                                         course_builder):
+        course_builder()
+        sign_in(client, people.learner)
+        text_of(client.get("/courses/torture-prevention/m/m1"))
+        text_of(client.get("/courses/torture-prevention/m/m1"))
+        with app.app_context():
+            progress = db.session.scalars(select(ModuleProgress)).one()
+            assert progress.first_opened_at == progress.last_seen_at and progress.completed_at is None
+            assert db.session.scalars(select(Enrolment)).one().source == "self"
+
+    def test_unpublished_courses_are_404_for_learners_and_not_tracked_for_trainers(self, app, people,
+                                                                                  course_builder):
+        course_builder(status="draft")
+        learner = client_for(app, people.learner)
+        assert learner.get("/courses/torture-prevention/m/m1").status_code == 404
+        assert learner.post("/courses/torture-prevention/m/m1/complete").status_code == 404
+        trainer = client_for(app, people.trainer)
+        assert "Mark as complete" not in text_of(trainer.get("/courses/torture-prevention/m/m1"))
+        with app.app_context():
+            assert db.session.scalars(select(ModuleProgress)).all() == []
+
+    def test_reading_a_module_needs_an_account(self, client, course_builder):
+        course_builder()
+        assert client.get("/courses/torture-prevention/m/m1").status_code == 302
+        assert client.get("/courses/torture-prevention/m/nope").status_code == 302
+
+
+class TestDashboard:
+    def test_in_progress_completed_scores_certificates_and_picture(self, client, people, course_builder):
+        course_builder(slug="short-course", title="Short course", modules=1)
+        course_builder(slug="long-course", title="Long course", modules=2)
+        sign_in(client, people.learner)
+        client.post("/courses/short-course/m/m1/complete")
+        client.post("/courses/long-course/m/m1/complete")
+        html = text_of(client.get("/learning"))
+        in_progress, completed = html.split('id="completed-title"')
+        assert "Long course" in in_progress and "1 of 2 modules completed (50%)" in in_progress
+        assert "Short course" in completed and "Certificate for Short course" in completed
+        assert '<svg role="img" aria-labelledby="progress-picture-title progress-picture-desc"' in html
+        assert "Long course: 50%. Short course: 100%." in html
+        assert 'width="130.0"' in html  # the 50% bar
+
+    def test_an_empty_dashboard_points_to_the_catalog(self, client, people):
+        sign_in(client, people.learner)
+        html = text_of(client.get("/learning"))
+        assert "Find a course" in html and "<svg" not in html
+
+
+class TestStandards:
+    def test_instruments_articles_teaching_modules_and_coverage(self, client, people, course_builder):
+        course_builder(modules=2)
+        course_builder(slug="hidden-draft", status="draft", modules=1)
+        html = text_of(client.get("/standards"))
+        assert 'id="CAT"' in html and 'id="CAT-2"' in html and 'id="ICCPR-7"' in html
+        assert 'href="/courses/torture-prevention/m/m1"' in html and "hidden-draft" not in html
+        assert "covered" not in html
+        sign_in(client, people.learner)
+        client.post("/courses/torture-prevention/m/m1/complete")
+        html = text_of(client.get("/standards"))
+        covered = re.search(r'<li id="CAT-2" class="covered">', html)
+        assert covered and '<li id="ICCPR-7" class="">' in html
