@@ -5,7 +5,7 @@ Pure Python on purpose: no Flask, no database. The web app, the sync job, the br
 """
 
 from .files import MAX_FILE_BYTES
-from .loader import check_library, parse_course_folder
+from .loader import check_library, parse_course_folder, parse_course_folders
 from .markdown_render import RenderedMarkdown, render_markdown, sanitize
 from .model import (
     CompletionRule,
@@ -51,6 +51,7 @@ __all__ = [
     "load_registry",
     "normalise_answer",
     "parse_course_folder",
+    "parse_course_folders",
     "parse_course_source",
     "parse_module_source",
     "parse_registry_source",

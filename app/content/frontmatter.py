@@ -16,8 +16,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import Problem
 
-# libyaml when PyYAML was built with it: about ten times faster, same nodes and marks.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml when PyYAML was built with it: about ten times faster, same nodes and marks. Its error messages differ,
+# so a file that fails is composed again by the pure-Python loader, whose messages are the ones authors see.
+FAST_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NULL_TAG = "tag:yaml.org,2002:null"
 INT_TAG = "tag:yaml.org,2002:int"
 STR_TAG = "tag:yaml.org,2002:str"
@@ -178,7 +179,10 @@ def parse_front_matter(
     """Compose the YAML and index its top-level keys. Returns None when the YAML itself is unusable."""
     first_line = document.yaml_first_line
     try:
-        root = yaml.compose(document.yaml_text, Loader=YAML_LOADER)
+        try:
+            root = yaml.compose(document.yaml_text, Loader=FAST_YAML_LOADER)
+        except yaml.YAMLError:
+            root = yaml.compose(document.yaml_text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark is not None else first_line
@@ -187,8 +191,11 @@ def parse_front_matter(
         if error.problem and error.context and context_mark is not None and context_mark.line != mark.line:
             reason += f" ({error.context} that starts on line {context_mark.line + first_line})"
         return None, [Problem(path, line, f"invalid YAML in {where}: {reason}")]
+    except yaml.reader.ReaderError as error:
+        line = document.yaml_text.count("\n", 0, error.position) + first_line
+        return None, [Problem(path, line, f"invalid YAML in {where}: character #x{error.character:04x} is not allowed")]
     except yaml.YAMLError as error:
-        return None, [Problem(path, first_line, f"invalid YAML in {where}: {error}")]
+        return None, [Problem(path, first_line, f"invalid YAML in {where}: {' '.join(str(error).split())}")]
     if root is None:
         return FrontMatter({}, path, first_line), []
     if not isinstance(root, MappingNode):

@@ -32,13 +32,13 @@ def test_front_matter_not_closed(module_problems):
 
 def test_invalid_yaml_reports_its_line(module_problems):
     text = "---\ntitle: T\nobjectives: [x]\nestimated_minutes: 10\n  extra: indented\n---\nBody\n"
-    assert module_problems(text) == ["m.md:5: invalid YAML in front matter: mapping values are not allowed in this context"]
+    assert module_problems(text) == ["m.md:5: invalid YAML in front matter: mapping values are not allowed here"]
 
 
 def test_invalid_yaml_names_where_the_value_started(module_problems):
     text = "---\ntitle: [unclosed\nobjectives: [a]\n---\nBody\n"
     assert module_problems(text) == [
-        "m.md:3: invalid YAML in front matter: did not find expected ',' or ']' "
+        "m.md:3: invalid YAML in front matter: expected ',' or ']', but got ':' "
         "(while parsing a flow sequence that starts on line 2)"
     ]
 
