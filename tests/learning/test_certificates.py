@@ -1,0 +1,113 @@
+import re
+import zlib
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.learning import certificate_pdf
+from app.learning.models import Certificate
+from tests.conftest import sign_in
+
+NAMES = {
+    "latin": "Zoë Łukasiewicz-Núñez",
+    "cyrillic": "Анна Ковалёва",
+    "arabic": "فاطمة الزهراء",
+}
+
+
+def earn_certificate(app, make, course_builder, display_name="Lena Learner", username="lena"):
+    course_builder(modules=1)
+    user = make.user(username=username, display_name=display_name)
+    client = app.test_client()
+    sign_in(client, user)
+    response = client.post("/courses/torture-prevention/m/m1/complete")
+    with app.app_context():
+        certificate = db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)).one()
+        db.session.expunge(certificate)
+    assert response.location.endswith(f"/certificates/{certificate.id}")
+    return client, certificate
+
+
+def pdf_text_lines(data: bytes) -> list[str]:
+    """The text drawn on each line of an fpdf2 PDF, read back through the font's ToUnicode map."""
+    streams = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            streams.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            streams.append(match.group(1))
+    to_unicode = {}
+    for stream in streams:
+        for glyph, text in re.findall(rb"<([0-9A-F]{4})> <([0-9A-F]+)>", stream):
+            to_unicode[int(glyph, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
+    lines = []
+    for stream in streams:
+        for block in re.findall(rb"BT(.*?)ET", stream, re.S):
+            glyphs = b"".join(re.findall(rb"\(((?:\\.|[^\\)])*)\) ?Tj", block, re.S))
+            raw = re.sub(rb"\\(.)", lambda m: {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(m.group(1), m.group(1)),
+                         glyphs)
+            text = "".join(to_unicode.get(int.from_bytes(raw[i:i + 2], "big"), "?") for i in range(0, len(raw), 2))
+            if text.strip():
+                lines.append(text)
+    return lines
+
+
+def test_the_printable_certificate_shows_holder_course_date_and_code(app, make, course_builder):
+    client, certificate = earn_certificate(app, make, course_builder)
+    html = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "Lena Learner" in html and "Torture prevention" in html and certificate.code in html
+    assert certificate.issued_at.date().isoformat() in html and "Download the PDF" in html
+
+
+@pytest.mark.parametrize("script", NAMES)
+def test_the_pdf_draws_names_in_any_script_with_the_bundled_font(app, make, course_builder, script):
+    client, certificate = earn_certificate(app, make, course_builder, display_name=NAMES[script])
+    response = client.get(f"/certificates/{certificate.id}/certificate.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-") and b"DejaVuSans" in response.data
+    lines = pdf_text_lines(response.data)
+    name = NAMES[script]
+    # Right-to-left text is stored in visual order.
+    assert name in lines or name[::-1] in lines, lines
+    assert any(certificate.code in line for line in lines)
+
+
+def test_without_the_pdf_library_the_page_says_so_and_the_html_certificate_works(app, make, course_builder,
+                                                                                 monkeypatch):
+    monkeypatch.setattr(certificate_pdf, "pdf_available", lambda: False)
+    client, certificate = earn_certificate(app, make, course_builder)
+    html = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "PDF download is unavailable on this server" in html and "Lena Learner" in html
+    assert client.get(f"/certificates/{certificate.id}/certificate.pdf").status_code == 404
+
+
+def test_the_bundled_font_and_its_licence_ship_with_the_package():
+    assert certificate_pdf.FONT_PATH.is_file() and certificate_pdf.pdf_available()
+    licence = (certificate_pdf.FONT_PATH.parent / "LICENSE-DejaVu.txt").read_text()
+    assert "Permission is hereby granted" in licence
+
+
+def test_verification_shows_only_name_course_date_and_standards(app, make, course_builder):
+    _client, certificate = earn_certificate(app, make, course_builder)
+    html = app.test_client().get(f"/verify/{certificate.code}").get_data(as_text=True)
+    main = html.split('<main', 1)[1].split("</main>")[0]
+    assert "Lena Learner" in main and "Torture prevention" in main and "CAT-2" in main
+    assert certificate.issued_at.date().isoformat() in main
+    assert "lena" not in main.replace("Lena Learner", "")  # never the username
+    assert "Sign in" not in main and "/certificates/" not in main
+
+
+def test_the_holder_can_hide_and_show_the_verification_page(app, make, course_builder):
+    client, certificate = earn_certificate(app, make, course_builder)
+    public = app.test_client()
+    assert client.post(f"/certificates/{certificate.id}/visibility", data={"public": "0"}).status_code == 302
+    assert public.get(f"/verify/{certificate.code}").status_code == 404
+    assert "verification page is hidden" in client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    client.post(f"/certificates/{certificate.id}/visibility", data={"public": "1"})
+    assert public.get(f"/verify/{certificate.code}").status_code == 200
+
+
+@pytest.mark.parametrize("code", ["unknown", "x" * 65, "%00"])
+def test_unknown_codes_are_404(client, code):
+    assert client.get(f"/verify/{code}").status_code in (400, 404)
