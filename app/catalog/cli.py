@@ -1,5 +1,6 @@
 """`flask --app app courses check|sync|export`."""
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from flask.cli import AppGroup
 from app import content
 from app.catalog.export import courses_to_export, export_course
 from app.catalog.services import sync_standards
-from app.catalog.sync import sync_course
+from app.catalog.sync import folder_fingerprint, stored_fingerprint, sync_course
 from app.extensions import db
 
 courses_cli = AppGroup("courses", help="Check, sync and export course folders.")
@@ -36,21 +37,38 @@ def check_command(path):
     sys.exit(1 if library.errors else 0)
 
 
+def course_folders(courses_dir: Path) -> list[Path]:
+    return sorted(path for path in courses_dir.iterdir() if path.is_dir() and not path.name.startswith("."))
+
+
 def sync_library(courses_dir: Path, *, force: bool = False, echo=click.echo) -> bool:
-    """Sync every course folder, one transaction per course. Returns True when every course synced."""
-    library = content.check_library(courses_dir)
-    registry_errors = [problem for problem in library.problems
-                       if problem.severity == "error" and Path(problem.path).name == "standards.yaml"]
-    if library.registry is None or registry_errors:
-        _print_problems(registry_errors)
+    """Sync every course folder, one transaction per course. Returns True when every course synced.
+
+    A folder whose files are byte-for-byte those of the last sync is not even parsed."""
+    registry_path = courses_dir / "standards.yaml"
+    registry, registry_problems = content.load_registry(registry_path, root=courses_dir)
+    registry_errors = [problem for problem in registry_problems if problem.severity == "error"]
+    if registry_errors or not courses_dir.is_dir():
+        for problem in registry_errors:
+            echo(str(problem))
         echo("standards.yaml has errors: nothing synced")
         return False
-    sync_standards(db.session, library.registry)
+    sync_standards(db.session, registry)
     db.session.commit()
+    registry_digest = hashlib.sha256(registry_path.read_bytes()).hexdigest()
     all_synced = True
-    for result in library.courses:
+    changed: dict[Path, str] = {}
+    for folder in course_folders(courses_dir):
+        fingerprint = folder_fingerprint(folder, registry_digest)
+        if not force and stored_fingerprint(db.session, folder.name) == fingerprint:
+            echo(f"{folder.name}: unchanged")
+        else:
+            changed[folder] = fingerprint
+    db.session.rollback()  # end the read transaction before the (possibly long) parse
+    for result in content.parse_course_folders(list(changed), registry, courses_dir):
+        folder = courses_dir / result.slug
         try:
-            outcome = sync_course(db.session, result, courses_dir / result.slug, force=force)
+            outcome = sync_course(db.session, result, folder, fingerprint=changed[folder], force=force)
         except Exception as error:  # one broken course must not stop the others; its transaction is rolled back
             db.session.rollback()
             echo(f"{result.slug}: failed ({type(error).__name__}); the previous version is still served")

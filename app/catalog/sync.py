@@ -38,14 +38,18 @@ class CourseSyncOutcome:
         return "\n".join(lines)
 
 
-def folder_fingerprint(folder: Path, parsed: content.Course) -> str:
-    digest = hashlib.sha256()
-    digest.update(parsed.meta.source.encode())
-    for module in parsed.modules:
-        digest.update(b"\0" + module.filename.encode() + b"\0" + module.source.encode())
-    for image in sorted({path for module in parsed.modules for path in module.images}):
-        digest.update(b"\0" + image.encode() + b"\0" + (folder / image).read_bytes())
+def folder_fingerprint(folder: Path, registry_digest: str) -> str:
+    """A hash of every file in the folder (and of the registry the folder is checked against), read as bytes:
+    an unchanged folder is recognised without parsing it."""
+    digest = hashlib.sha256(registry_digest.encode())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            digest.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def stored_fingerprint(session: Session, slug: str) -> str | None:
+    return session.scalar(select(Course.synced_hash).where(Course.slug == slug))
 
 
 def _conflicts(course: Course, parsed: content.Course, folder_label: str) -> list[str]:
@@ -65,11 +69,11 @@ def _conflicts(course: Course, parsed: content.Course, folder_label: str) -> lis
     return found
 
 
-def sync_course(session: Session, result: content.CourseResult, folder: Path, *, force: bool = False) -> CourseSyncOutcome:
+def sync_course(session: Session, result: content.CourseResult, folder: Path, *, fingerprint: str,
+                force: bool = False) -> CourseSyncOutcome:
     if result.course is None:
         return CourseSyncOutcome(result.slug, "skipped", [str(problem) for problem in result.errors])
     parsed = result.course
-    fingerprint = folder_fingerprint(folder, parsed)
     course = session.scalar(
         select(Course).where(Course.slug == parsed.slug).options(selectinload(Course.modules))
     )
