@@ -50,7 +50,7 @@ def parse_registry_source(text: str, *, path: str = "standards.yaml") -> tuple[S
         if instrument is not None:
             instruments.append(instrument)
     problems.extend(root.problems)
-    return StandardsRegistry(tuple(instruments)), tuple(problems)
+    return StandardsRegistry(tuple(instruments)), tuple(sorted(problems, key=lambda problem: problem.line))
 
 
 def _read_instrument(key: str, line: int, node, registry: FrontMatter) -> Instrument | None:
