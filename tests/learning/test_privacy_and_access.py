@@ -1,0 +1,148 @@
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from app.auth.models import LoginSession, User
+from app.catalog.models import Module
+from app.classrooms.models import Classroom, ClassroomMember
+from app.extensions import db
+from app.learning.models import Certificate, Enrolment, ModuleProgress
+from app.quizzes.models import AttemptAnswer, PracticeAnswer, QuizAttempt
+from tests.conftest import sign_in
+from tests.factories import DEFAULT_PASSWORD
+
+
+def signed_in(app, user):
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+def give_learner_a_record(app, user, course_builder):
+    """Progress, a certificate, a graded attempt, a practice answer and a class membership for `user`."""
+    course_builder(modules=2, quiz_modules=(2,))
+    client = signed_in(app, user)
+    client.post("/courses/torture-prevention/m/m1/complete")
+    with app.app_context():
+        from app.learning import services
+
+        learner = db.session.get(User, user.id)
+        quiz_module = db.session.scalars(select(Module).where(Module.slug == "m2")).one()
+        attempt = QuizAttempt(token=f"token-{user.id}", user_id=user.id, module_id=quiz_module.id, number=1,
+                              status="submitted", open_slot=None, score=100.0, passed=True)
+        attempt.answers.append(AttemptAnswer(question_key="q1", response=["true"], correct=True, points=1.0))
+        db.session.add(attempt)
+        db.session.add(PracticeAnswer(user_id=user.id, module_id=quiz_module.id, question_key="q1",
+                                      response=["false"], correct=False))
+        classroom = Classroom(name=f"Cohort of {user.username}", audience="police", join_code=f"JOIN{user.id}")
+        db.session.add(classroom)
+        db.session.flush()
+        db.session.add(ClassroomMember(classroom_id=classroom.id, user_id=user.id))
+        services.record_quiz_result(db.session, learner, quiz_module, 100.0, True)
+        services.check_course_completion(db.session, learner, quiz_module.course)
+        db.session.commit()
+    return client
+
+
+class TestExport:
+    def test_the_export_holds_everything_about_the_learner_and_nothing_about_others(self, app, people,
+                                                                                     course_builder):
+        client = give_learner_a_record(app, people.learner, course_builder)
+        signed_in(app, people.other_learner).post("/courses/torture-prevention/m/m1/complete")
+        response = client.get("/account/export")
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        data = json.loads(response.data)
+        assert data["profile"]["username"] == "lena"
+        assert [e["course"] for e in data["enrolments"]] == ["torture-prevention"]
+        assert {p["module"] for p in data["progress"]} == {"m1", "m2"}
+        assert data["quiz_attempts"][0]["answers"] == [{"question": "q1", "response": ["true"], "correct": True,
+                                                        "points": 1.0}]
+        assert data["practice_answers"][0]["response"] == ["false"]
+        assert data["certificates"][0]["course_title"] == "Torture prevention"
+        assert data["class_memberships"] == [{"class": "Cohort of lena", "joined_at": data["class_memberships"][0]
+                                              ["joined_at"]}]
+        assert "omar" not in response.get_data(as_text=True)
+        assert "password" not in response.get_data(as_text=True)
+
+
+class TestErasure:
+    def test_a_wrong_password_erases_nothing(self, app, people, course_builder):
+        client = give_learner_a_record(app, people.learner, course_builder)
+        response = client.post("/account/delete", data={"password": "wrong password", "understood": "y"})
+        assert response.status_code == 200 and "The password is wrong." in response.get_data(as_text=True)
+        with app.app_context():
+            assert not db.session.get(User, people.learner.id).erased
+
+    def test_erasure_anonymises_answers_and_deletes_the_rest(self, app, people, course_builder):
+        client = give_learner_a_record(app, people.learner, course_builder)
+        give_learner_a_record_for_other = signed_in(app, people.other_learner)
+        give_learner_a_record_for_other.post("/courses/torture-prevention/m/m1/complete")
+        response = client.post("/account/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"})
+        assert response.status_code == 302
+        with app.app_context():
+            user = db.session.get(User, people.learner.id)
+            assert user.erased and not user.active and user.username.startswith("erased-")
+            assert user.display_name == "" and user.email is None
+            for model in (ModuleProgress, Enrolment, Certificate, LoginSession, ClassroomMember):
+                assert db.session.scalar(select(func.count()).select_from(model).where(
+                    model.user_id == people.learner.id)) == 0, model
+            attempt = db.session.scalars(select(QuizAttempt)).one()
+            assert attempt.user_id is None and attempt.score == 100.0 and len(attempt.answers) == 1
+            assert db.session.scalars(select(PracticeAnswer)).one().user_id is None
+            assert db.session.scalar(select(func.count()).select_from(ModuleProgress)) == 1  # omar's stays
+        assert client.get("/learning").status_code == 302  # signed out
+        refused = app.test_client().post("/signin", data={"username": "lena", "password": DEFAULT_PASSWORD})
+        assert refused.status_code == 200
+
+    def test_the_account_page_links_to_export_and_deletion(self, app, people):
+        html = signed_in(app, people.learner).get("/account").get_data(as_text=True)
+        assert 'href="/account/export"' in html and 'href="/account/delete"' in html
+
+
+def routes_for(learner_certificate_id: int, other_certificate_id: int):
+    return [
+        ("GET", "/learning", {"anonymous": 302, "learner": 200, "other_learner": 200}),
+        ("GET", "/account/export", {"anonymous": 302, "learner": 200, "other_learner": 200}),
+        ("GET", f"/certificates/{learner_certificate_id}", {"anonymous": 302, "learner": 200, "other_learner": 404,
+                                                            "trainer": 404, "admin": 404}),
+        ("GET", f"/certificates/{learner_certificate_id}/certificate.pdf",
+         {"anonymous": 302, "learner": 200, "other_learner": 404, "trainer": 404, "admin": 404}),
+        ("POST", f"/certificates/{learner_certificate_id}/visibility",
+         {"anonymous": 302, "learner": 302, "other_learner": 404, "trainer": 404, "admin": 404}),
+        ("GET", f"/certificates/{other_certificate_id}", {"learner": 404}),
+        ("GET", f"/certificates/{other_certificate_id + 1}", {"learner": 404}),
+        ("POST", "/courses/torture-prevention/enrol", {"anonymous": 302, "learner": 302}),
+        ("POST", "/courses/torture-prevention/m/m1/complete", {"anonymous": 302, "learner": 302}),
+        ("GET", "/courses/torture-prevention/m/m1", {"anonymous": 302, "learner": 200, "trainer": 200}),
+        ("POST", "/account/delete", {"anonymous": 302}),
+    ]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner", "other_learner", "trainer", "admin"])
+def test_access_matrix_learners_never_reach_each_others_records(app, people, course_builder, who):
+    course_builder(modules=1)
+    ids = {}
+    for name in ("learner", "other_learner"):
+        signed_in(app, getattr(people, name)).post("/courses/torture-prevention/m/m1/complete")
+        with app.app_context():
+            ids[name] = db.session.scalar(select(Certificate.id).where(
+                Certificate.user_id == getattr(people, name).id))
+    client = app.test_client()
+    if who != "anonymous":
+        sign_in(client, getattr(people, who))
+    for method, url, expected in routes_for(ids["learner"], ids["other_learner"]):
+        if who not in expected:
+            continue
+        response = client.open(url, method=method, data={"public": "1"})
+        assert response.status_code == expected[who], (who, method, url, response.status_code)
+
+
+def test_others_progress_never_shows_on_my_pages(app, people, course_builder):
+    course_builder(modules=2)
+    signed_in(app, people.other_learner).post("/courses/torture-prevention/m/m1/complete")
+    client = signed_in(app, people.learner)
+    for url in ("/courses", "/courses/torture-prevention", "/learning", "/standards"):
+        html = client.get(url).get_data(as_text=True)
+        assert "status-completed" not in html and "badge-ok" not in html and "1 of 2 modules completed" not in html
