@@ -1,0 +1,55 @@
+"""Every state-changing route refuses a request without a CSRF token — found by sweeping url_map, not a list."""
+
+import re
+
+import pytest
+
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@pytest.fixture
+def app_overrides():
+    return {"WTF_CSRF_ENABLED": True}
+
+
+def example_url(rule) -> str:
+    url = rule.rule
+    for argument in rule.arguments:
+        url = re.sub(rf"<(?:[^:<>]+:)?{argument}>", "1", url)
+    return url
+
+
+def state_changing_rules(app):
+    return [(rule, method) for rule in app.url_map.iter_rules() for method in sorted(rule.methods & STATE_CHANGING)]
+
+
+def test_the_sweep_finds_the_state_changing_routes(app):
+    endpoints = {rule.endpoint for rule, _method in state_changing_rules(app)}
+    assert {"auth.sign_in", "auth.sign_out", "admin.deactivate_user", "authoring.edit_module"} <= endpoints
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner", "admin"])
+def test_every_state_changing_route_refuses_a_missing_token(app, people, who):
+    client = app.test_client()
+    user = getattr(people, who)
+    if user is not None:
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/signin").get_data(as_text=True))
+        client.post("/signin", data={"username": user.username, "password": "correct horse battery",
+                                     "csrf_token": token.group(1)})
+        assert client.get("/account").status_code == 200
+    for rule, method in state_changing_rules(app):
+        response = client.open(example_url(rule), method=method, data={"anything": "x"})
+        assert response.status_code == 400, (rule.rule, method, who, response.status_code)
+        assert b"Bad request" in response.data or response.is_json
+
+
+def test_a_token_from_another_session_is_refused(app, people):
+    attacker, victim = app.test_client(), app.test_client()
+    foreign = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', attacker.get("/signin").get_data(as_text=True))
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', victim.get("/signin").get_data(as_text=True))
+    victim.post("/signin", data={"username": people.learner.username, "password": "correct horse battery",
+                                 "csrf_token": token.group(1)})
+    response = victim.post("/signout", data={"csrf_token": foreign.group(1)})
+    assert response.status_code == 400
+    assert victim.get("/account").status_code == 200
