@@ -1,5 +1,6 @@
 """Reads for the learner's pages. Each page runs a fixed number of queries, whatever the size of a course."""
 
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from app.catalog.models import Course, CourseStatus, Module, StandardEntry
 from app.learning.models import Certificate, Enrolment, ModuleProgress
 from app.learning.services import module_done, quizzes_required, required_modules
 
+VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe's alphabet
 # What lists and navigation need from a module: never the rendered pages or the source.
 MODULE_LIGHT = (defer(Module.learner_html), defer(Module.trainer_html), defer(Module.source))
 COURSE_LIGHT = (defer(Course.source), defer(Course.intro_html))
@@ -192,8 +194,8 @@ def certificate_by_id(session: Session, certificate_id: int) -> Certificate | No
 
 
 def public_certificate(session: Session, code: str) -> Certificate | None:
-    if not code or len(code) > 64:
-        return None
+    if not VERIFICATION_CODE.fullmatch(code):
+        return None  # not a code we could have issued: no query (and no NUL byte ever reaches PostgreSQL)
     return session.scalars(select(Certificate).where(Certificate.code == code, Certificate.public.is_(True))).first()
 
 

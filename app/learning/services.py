@@ -63,15 +63,16 @@ def needs_visit_recorded(progress: ModuleProgress | None, now: datetime | None =
     return progress is None or progress.last_seen_at <= (now or utcnow()) - LAST_SEEN_RESOLUTION
 
 
-def record_module_visit(session: Session, user: User, module: Module, progress: ModuleProgress | None) -> None:
+def record_module_visit(session: Session, user: User, module: Module, progress: ModuleProgress | None) -> bool:
     """First opened / last seen. `progress` is the row the page already loaded (None if there is none yet):
-    a recent visit writes nothing; otherwise one statement (two on the very first visit, which also enrols)."""
+    a recent visit writes nothing; otherwise one statement (two on the very first visit, which also enrols).
+    Returns whether anything was written."""
     now = utcnow()
     if not needs_visit_recorded(progress, now):
-        return
+        return False
     if progress is None:
         _ensure_progress(session, user, module, now)
-        return
+        return True
     session.execute(
         update(ModuleProgress)
         .where(ModuleProgress.id == progress.id, ModuleProgress.last_seen_at <= now - LAST_SEEN_RESOLUTION)
@@ -79,6 +80,7 @@ def record_module_visit(session: Session, user: User, module: Module, progress: 
         .execution_options(synchronize_session=False)
     )
     set_committed_value(progress, "last_seen_at", now)
+    return True
 
 
 def _progress_row(session: Session, user: User, module: Module) -> ModuleProgress:

@@ -73,20 +73,22 @@ def module(slug: str, module_slug: str):
     course = readable_course_or_404(slug)
     module = active_module_or_404(course, module_slug)
     progress = queries.module_progress(db.session, current_user, module)
-    if course.is_published:
-        services.record_module_visit(db.session, current_user, module, progress)
-        db.session.commit()
     modules = course.active_modules
     index = modules.index(module)
-    return render_template(
+    page = render_template(
         "learning/module.html", course=course, module=module, progress=progress,
         body_html=module.trainer_html if can_see_facilitator_notes(current_user) else module.learner_html,
         previous_module=modules[index - 1] if index > 0 else None,
         next_module=modules[index + 1] if index + 1 < len(modules) else None,
         position=index + 1, module_count=len(modules),
         completes_by_hand=not module.has_quiz or not services.quizzes_required(course),
-        quiz_url=url_for("quizzes.quiz_page", course_slug=slug, module_slug=module_slug) if module.has_quiz else None, confirm=ConfirmForm(),
+        quiz_url=url_for("quizzes.quiz_page", course_slug=slug, module_slug=module_slug) if module.has_quiz else None,
+        confirm=ConfirmForm(),
     )
+    # Recorded after rendering, so that the commit does not expire what the page has loaded.
+    if course.is_published and services.record_module_visit(db.session, current_user, module, progress):
+        db.session.commit()
+    return page
 
 
 @bp.route("/courses/<slug>/m/<module_slug>/complete", methods=["POST"])
