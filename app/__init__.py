@@ -118,11 +118,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.authoring.views import bp as authoring_bp
     from app.catalog.views import bp as catalog_bp
+    from app.classrooms.views import BLUEPRINTS as classroom_blueprints
     from app.core.views import bp as core_bp
     from app.learning.views import bp as learning_bp
     from app.quizzes.views import bp as quizzes_bp
 
-    for blueprint in (core_bp, auth_bp, admin_bp, catalog_bp, authoring_bp, quizzes_bp, learning_bp):
+    for blueprint in (core_bp, auth_bp, admin_bp, catalog_bp, authoring_bp, quizzes_bp, learning_bp,
+                      *classroom_blueprints):
         app.register_blueprint(blueprint)
 
 

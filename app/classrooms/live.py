@@ -1,0 +1,202 @@
+"""Live, teacher-paced sessions. The whole state is the `live_sessions` row, so any app server answers any request.
+
+Steps: one per section of the module (its learner HTML split where each `<h2>` starts; text before the first
+heading, if any, is a first untitled section), then one per quiz question in quiz order. A question step starts
+closed to answers ("none"); the presenter opens it, closes it and reveals the answer. Every change bumps
+`version`, which is the students' ETag: a poll costs one indexed lookup and a 304 until something changes.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.catalog.models import Module
+from app.classrooms.codes import LIVE_CODE_LENGTH, random_code
+from app.classrooms.models import Classroom, LiveAnswer, LiveSession
+from app.classrooms.services import record_audit
+from app.content import normalise_answer
+from app.errors import Conflict, InvalidInput
+from app.extensions import utcnow
+from app.learning.services import _insert
+from app.quizzes.grading import MAX_SHORT_ANSWER_CHARS, grade_question
+from app.quizzes.models import PracticeAnswer
+
+SECTION_START = re.compile(r"(?=<h2[\s>])")
+HEADING_ID = re.compile(r'^<h2[^>]*\bid="([^"]+)"')
+FACILITATOR_NOTES = re.compile(r'<aside class="callout callout-facilitator".*?</aside>', re.S)
+CONTROL_ACTIONS = ("next", "back", "open", "close", "reveal", "end")
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int  # 0-based
+    kind: str  # "section" | "question"
+    title: str
+    html: str  # what learners see: the section, or the question's prompt
+    notes_html: str = ""  # facilitator notes of the section: presenter only
+    question: dict[str, Any] | None = None
+    scenario: dict[str, Any] | None = None
+
+
+def _sections(html: str) -> list[str]:
+    return [part for part in SECTION_START.split(html or "") if part.strip()]
+
+
+def _anchor(section: str) -> str | None:
+    match = HEADING_ID.match(section)
+    return match.group(1) if match else None
+
+
+def module_steps(module: Module) -> list[Step]:
+    titles = {entry.get("anchor"): entry.get("title") for entry in module.toc or [] if entry.get("level") == 2}
+    notes = {_anchor(section): "".join(FACILITATOR_NOTES.findall(section))
+             for section in _sections(module.trainer_html)}
+    steps = []
+    for section in _sections(module.learner_html):
+        anchor = _anchor(section)
+        steps.append(Step(number=len(steps), kind="section", title=titles.get(anchor) or module.title,
+                          html=section, notes_html=notes.get(anchor, "")))
+    quiz = module.quiz or {}
+    scenarios = {scenario["id"]: scenario for scenario in quiz.get("scenarios") or []}
+    questions = quiz.get("questions") or []
+    for index, question in enumerate(questions, start=1):
+        steps.append(Step(number=len(steps), kind="question",
+                          title=_("Question %(n)d of %(total)d", n=index, total=len(questions)),
+                          html=question["prompt_html"], question=question,
+                          scenario=scenarios.get(question.get("scenario_id"))))
+    return steps
+
+
+def current_step(live: LiveSession, steps: list[Step]) -> Step | None:
+    return steps[min(live.step, len(steps) - 1)] if steps else None
+
+
+def _unused_live_code(session: Session) -> str:
+    while True:
+        code = random_code(LIVE_CODE_LENGTH)
+        if session.scalar(select(LiveSession.id).where(LiveSession.code == code)) is None:
+            return code
+
+
+def start_live_session(session: Session, actor: User, classroom: Classroom, module: Module) -> LiveSession:
+    if module.archived or not module_steps(module):
+        raise InvalidInput(_("This module cannot be presented."))
+    live = LiveSession(classroom_id=classroom.id, module_id=module.id, code=_unused_live_code(session),
+                       step=0, question_state="none", version=1, started_by_id=actor.id)
+    session.add(live)
+    session.flush()
+    record_audit(session, actor, "live_session_started", classroom=classroom, code=live.code,
+                 module=module.slug, course_id=module.course_id)
+    return live
+
+
+def _next_state(live: LiveSession, steps: list[Step], action: str) -> dict[str, Any]:
+    step = current_step(live, steps)
+    is_question = step is not None and step.kind == "question"
+    state = live.question_state
+    if action == "next" and live.step < len(steps) - 1:
+        return {"step": live.step + 1, "question_state": "none"}
+    if action == "back" and live.step > 0:
+        return {"step": live.step - 1, "question_state": "none"}
+    if action == "open" and is_question and state in ("none", "closed", "revealed"):
+        return {"question_state": "open"}
+    if action == "close" and is_question and state == "open":
+        return {"question_state": "closed"}
+    if action == "reveal" and is_question and state in ("open", "closed"):
+        return {"question_state": "revealed"}
+    if action == "end":
+        return {"ended_at": utcnow()}
+    raise InvalidInput(_("This control does not apply to the current step."))
+
+
+def control_live_session(session: Session, actor: User, classroom: Classroom, live: LiveSession, module: Module,
+                         action: str, seen_version: int) -> None:
+    """Apply one presenter control. The UPDATE only succeeds on the version the presenter saw, so a double click
+    or a second presenter's screen that is behind never moves the session twice."""
+    if action not in CONTROL_ACTIONS:
+        raise InvalidInput(_("Unknown control."))
+    if live.ended_at is not None:
+        raise Conflict(_("This session has ended."))
+    values = _next_state(live, module_steps(module), action)
+    changed = session.execute(
+        update(LiveSession).where(LiveSession.id == live.id, LiveSession.version == seen_version,
+                                  LiveSession.ended_at.is_(None))
+        .values(version=LiveSession.version + 1, **values).execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        raise Conflict(_("The session had already moved on; here is where it is now."))
+    session.refresh(live)
+    if action == "end":
+        stored = store_practice_answers(session, live, module)
+        record_audit(session, actor, "live_session_ended", classroom=classroom, code=live.code,
+                     module=module.slug, answers=stored)
+
+
+def store_practice_answers(session: Session, live: LiveSession, module: Module) -> int:
+    """Each learner's last answer to each question, graded, into their record as practice (not an attempt)."""
+    questions = {question["id"]: question for question in (module.quiz or {}).get("questions") or []}
+    answers = session.scalars(select(LiveAnswer).where(LiveAnswer.session_id == live.id)).all()
+    for answer in answers:
+        question = questions.get(answer.question_key)
+        session.add(PracticeAnswer(user_id=answer.user_id, module_id=module.id, live_session_id=live.id,
+                                   question_key=answer.question_key, response=answer.response,
+                                   correct=bool(question) and grade_question(question, answer.response).correct))
+    session.flush()
+    return len(answers)
+
+
+def clean_response(question: dict[str, Any], choices: list[str], text: str) -> Any:
+    """What the form sent, reduced to what the question accepts; None when nothing usable was sent."""
+    if question["type"] == "short_answer":
+        text = (text or "").strip()
+        return text[:MAX_SHORT_ANSWER_CHARS] if text else None
+    known = [option["id"] for option in question.get("options") or [] if option["id"] in set(choices)]
+    if question["type"] != "multiple":
+        known = known[:1]
+    return known or None
+
+
+def record_live_answer(session: Session, user: User, live: LiveSession, module: Module, question_key: str,
+                       choices: list[str], text: str) -> None:
+    """Save or replace the learner's answer to the open question."""
+    step = current_step(live, module_steps(module))
+    if live.ended_at is not None or step is None or step.kind != "question" or live.question_state != "open" \
+            or step.question["id"] != question_key:
+        raise Conflict(_("This question is closed."))
+    response = clean_response(step.question, choices, text)
+    if response is None:
+        raise InvalidInput(_("Choose an answer first."))
+    now = utcnow()
+    session.execute(
+        _insert(session, LiveAnswer)
+        .values(session_id=live.id, user_id=user.id, question_key=question_key, response=response, updated_at=now)
+        .on_conflict_do_update(index_elements=["session_id", "user_id", "question_key"],
+                               set_={"response": response, "updated_at": now})
+    )
+
+
+@dataclass(frozen=True)
+class Distribution:
+    answered: int
+    bars: list[tuple[str, int, bool]]  # label, count, correct
+
+
+def answer_distribution(session: Session, live: LiveSession, question: dict[str, Any]) -> Distribution:
+    responses = session.scalars(select(LiveAnswer.response).where(
+        LiveAnswer.session_id == live.id, LiveAnswer.question_key == question["id"])).all()
+    if question["type"] == "short_answer":
+        accepted = {normalise_answer(answer) for answer in question.get("accepted_answers") or []}
+        counts = Counter(normalise_answer(response) for response in responses if isinstance(response, str))
+        bars = [(text, count, text in accepted) for text, count in counts.most_common(8)]
+    else:
+        counts = Counter(option_id for response in responses for option_id in response or [])
+        bars = [(Markup(option["html"]).striptags(), counts.get(option["id"], 0), bool(option.get("correct")))
+                for option in question.get("options") or []]
+    return Distribution(answered=len(responses), bars=bars)

@@ -1,0 +1,329 @@
+"""Class reports: the learners x modules grid, a learner's drill-down, item analysis, standards mastery, CSV.
+
+Every report runs a fixed number of queries whatever the size of the class: rows are fetched in bulk (progress,
+attempt counts, answers) and assembled in Python, never fetched per learner or per cell.
+"""
+
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.auth.models import User
+from app.catalog.models import ContentRevision, Course, Module
+from app.classrooms.models import Classroom, ClassroomMember
+from app.classrooms.queries import class_assignments
+from app.content import normalise_answer
+from app.errors import NotFound
+from app.learning.models import ModuleProgress
+from app.quizzes.models import AttemptAnswer, AttemptStatus, PracticeAnswer, QuizAttempt
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    course: Course
+    module: Module
+
+    @property
+    def label(self) -> str:
+        return f"{self.course.title} — {self.module.title}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str  # not_started | in_progress | not_passed | completed
+    score: float | None = None
+    attempts: int = 0
+
+    @property
+    def icon(self) -> str:
+        return {"not_started": "–", "in_progress": "◔", "not_passed": "✗", "completed": "✓"}[self.status]
+
+    @property
+    def label(self) -> str:
+        return {"not_started": _("Not started"), "in_progress": _("In progress"), "not_passed": _("Not passed"),
+                "completed": _("Completed")}[self.status]
+
+    @property
+    def text(self) -> str:
+        """The words on screen and in the CSV."""
+        return f"{self.label} {self.score:.0f}%" if self.score is not None else self.label
+
+
+NOT_STARTED = Cell("not_started")
+
+
+@dataclass(frozen=True)
+class Grid:
+    columns: list[Column]
+    learners: list[User]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)  # (user id, module id) -> cell
+
+    def cell(self, user: User, column: Column) -> Cell:
+        return self.cells.get((user.id, column.module.id), NOT_STARTED)
+
+    def completed_count(self, column: Column) -> int:
+        return sum(self.cell(user, column).status == "completed" for user in self.learners)
+
+
+def report_columns(session: Session, classroom: Classroom) -> list[Column]:
+    """The assigned modules, in assignment order; a course assignment brings all its active modules."""
+    columns: dict[int, Column] = {}
+    for row in class_assignments(session, classroom.id):
+        modules = [row.module] if row.module else row.course.active_modules
+        for module in modules:
+            columns.setdefault(module.id, Column(row.course, module))
+    return list(columns.values())
+
+
+def class_learners(session: Session, classroom: Classroom) -> list[User]:
+    return list(session.scalars(
+        select(User).join(ClassroomMember, ClassroomMember.user_id == User.id)
+        .where(ClassroomMember.classroom_id == classroom.id).order_by(User.display_name, User.username)))
+
+
+def _cell(progress, module: Module, attempts: int) -> Cell:
+    if progress.completed_at and (not module.has_quiz or progress.quiz_passed_at):
+        return Cell("completed", progress.best_score, attempts)
+    if attempts:
+        return Cell("not_passed", progress.best_score, attempts)
+    return Cell("in_progress", progress.best_score, attempts)
+
+
+def progress_grid(session: Session, classroom: Classroom) -> Grid:
+    columns = report_columns(session, classroom)
+    learners = class_learners(session, classroom)
+    module_ids = [column.module.id for column in columns]
+    if not module_ids or not learners:
+        return Grid(columns, learners)
+    in_class = select(ClassroomMember.user_id).where(ClassroomMember.classroom_id == classroom.id)
+    progress_rows = session.execute(
+        select(ModuleProgress.user_id, ModuleProgress.module_id, ModuleProgress.completed_at,
+               ModuleProgress.quiz_passed_at, ModuleProgress.best_score)
+        .where(ModuleProgress.user_id.in_(in_class), ModuleProgress.module_id.in_(module_ids))
+    ).all()
+    attempt_counts = {
+        (user_id, module_id): count for user_id, module_id, count in session.execute(
+            select(QuizAttempt.user_id, QuizAttempt.module_id, func.count())
+            .where(QuizAttempt.user_id.in_(in_class), QuizAttempt.module_id.in_(module_ids),
+                   QuizAttempt.status == AttemptStatus.SUBMITTED)
+            .group_by(QuizAttempt.user_id, QuizAttempt.module_id))
+    }
+    modules = {column.module.id: column.module for column in columns}
+    cells = {(row.user_id, row.module_id): _cell(row, modules[row.module_id],
+                                                 attempt_counts.get((row.user_id, row.module_id), 0))
+             for row in progress_rows}
+    return Grid(columns, learners, cells)
+
+
+def csv_safe(value: Any) -> str:
+    """Spreadsheets run a cell starting with = + - @ (or a tab or CR) as a formula: such text is quoted with '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def grid_csv(grid: Grid) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    rows: Iterable[list[Any]] = [
+        [_("Learner"), _("Username"), *[column.label for column in grid.columns]],
+        *([user.display_name, user.username, *[grid.cell(user, column).text for column in grid.columns]]
+          for user in grid.learners),
+    ]
+    for row in rows:
+        writer.writerow([csv_safe(value) for value in row])
+    return buffer.getvalue()
+
+
+# --- One learner -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    prompt: str
+    given: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    attempt: QuizAttempt
+    answers: list[AnswerLine]
+
+
+@dataclass(frozen=True)
+class ModuleRecord:
+    column: Column
+    cell: Cell
+    attempts: list[AttemptView]
+    practice: list[AnswerLine]
+
+
+def _questions(quiz: dict | None) -> dict[str, dict]:
+    return {question["id"]: question for question in (quiz or {}).get("questions") or []}
+
+
+def describe_response(question: dict | None, response: Any) -> str:
+    """A response as the learner saw it: option texts, or the words they typed."""
+    if question is None:
+        return str(response)
+    if question["type"] == "short_answer":
+        return response if isinstance(response, str) else ""
+    labels = {option["id"]: Markup(option["html"]).striptags() for option in question.get("options") or []}
+    chosen = response if isinstance(response, list) else [response]
+    return "; ".join(labels.get(option_id, "?") for option_id in chosen) or _("(no answer)")
+
+
+def _line(question: dict | None, key: str, response: Any, correct: bool) -> AnswerLine:
+    prompt = Markup(question["prompt_html"]).striptags() if question else key
+    return AnswerLine(prompt, describe_response(question, response), correct)
+
+
+def learner_record(session: Session, classroom: Classroom, learner: User) -> list[ModuleRecord]:
+    columns = report_columns(session, classroom)
+    module_ids = [column.module.id for column in columns]
+    if not module_ids:
+        return []
+    progress = {row.module_id: row for row in session.scalars(select(ModuleProgress).where(
+        ModuleProgress.user_id == learner.id, ModuleProgress.module_id.in_(module_ids)))}
+    attempts = session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == learner.id, QuizAttempt.module_id.in_(module_ids),
+                                  QuizAttempt.status == AttemptStatus.SUBMITTED)
+        .options(selectinload(QuizAttempt.answers)).order_by(QuizAttempt.number)).all()
+    revision_ids = {attempt.revision_id for attempt in attempts if attempt.revision_id}
+    revision_quizzes = dict(session.execute(select(ContentRevision.id, ContentRevision.quiz).where(
+        ContentRevision.id.in_(revision_ids)))) if revision_ids else {}
+    practice = session.scalars(select(PracticeAnswer).where(
+        PracticeAnswer.user_id == learner.id, PracticeAnswer.module_id.in_(module_ids))
+        .order_by(PracticeAnswer.created_at, PracticeAnswer.id)).all()
+    records = []
+    for column in columns:
+        module = column.module
+        current = _questions(module.quiz)
+        views = []
+        for attempt in (a for a in attempts if a.module_id == module.id):
+            # Graded against the revision the learner saw: show that wording.
+            questions = _questions(revision_quizzes.get(attempt.revision_id)) or current
+            views.append(AttemptView(attempt, [_line(questions.get(a.question_key), a.question_key, a.response,
+                                                     a.correct) for a in attempt.answers]))
+        row = progress.get(module.id)
+        cell = _cell(row, module, len(views)) if row else NOT_STARTED
+        lines = [_line(current.get(p.question_key), p.question_key, p.response, p.correct)
+                 for p in practice if p.module_id == module.id]
+        records.append(ModuleRecord(column, cell, views, lines))
+    return records
+
+
+# --- Item analysis ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    question: dict
+    answered: int
+    correct: int
+    option_counts: list[tuple[dict, int]]
+    common_wrong: str | None
+    common_wrong_count: int
+
+    @property
+    def percent_correct(self) -> float | None:
+        return 100 * self.correct / self.answered if self.answered else None
+
+    @property
+    def prompt(self) -> str:
+        return Markup(self.question["prompt_html"]).striptags()
+
+
+def assigned_module(session: Session, classroom: Classroom, module_id: int) -> Column:
+    for column in report_columns(session, classroom):
+        if column.module.id == module_id:
+            return column
+    raise NotFound("module")
+
+
+def _first_attempt_ids(classroom: Classroom, module_ids: list[int]):
+    """Each member's first submitted attempt per module: what they knew before the feedback taught them."""
+    return (select(func.min(QuizAttempt.id))
+            .join(ClassroomMember, ClassroomMember.user_id == QuizAttempt.user_id)
+            .where(ClassroomMember.classroom_id == classroom.id, QuizAttempt.module_id.in_(module_ids),
+                   QuizAttempt.status == AttemptStatus.SUBMITTED)
+            .group_by(QuizAttempt.user_id, QuizAttempt.module_id))
+
+
+def _latest_attempt_ids(classroom: Classroom, module_ids: list[int]):
+    return (select(func.max(QuizAttempt.id))
+            .join(ClassroomMember, ClassroomMember.user_id == QuizAttempt.user_id)
+            .where(ClassroomMember.classroom_id == classroom.id, QuizAttempt.module_id.in_(module_ids),
+                   QuizAttempt.status == AttemptStatus.SUBMITTED)
+            .group_by(QuizAttempt.user_id, QuizAttempt.module_id))
+
+
+def item_analysis(session: Session, classroom: Classroom, module: Module) -> list[ItemStats]:
+    answers = defaultdict(list)
+    for key, response, correct in session.execute(
+            select(AttemptAnswer.question_key, AttemptAnswer.response, AttemptAnswer.correct)
+            .where(AttemptAnswer.attempt_id.in_(_first_attempt_ids(classroom, [module.id])))):
+        answers[key].append((response, correct))
+    stats = []
+    for question in (module.quiz or {}).get("questions") or []:
+        given = answers.get(question["id"], [])
+        options = question.get("options") or []
+        chosen = Counter(option_id for response, _correct in given
+                         for option_id in (response if isinstance(response, list) else [response]))
+        wrong = Counter(describe_response(question, normalise_answer(response) if isinstance(response, str)
+                                          else response)
+                        for response, correct in given if not correct)
+        common_wrong, common_count = wrong.most_common(1)[0] if wrong else (None, 0)
+        stats.append(ItemStats(question, len(given), sum(correct for _response, correct in given),
+                               [(option, chosen.get(option["id"], 0)) for option in options],
+                               common_wrong, common_count))
+    return stats
+
+
+# --- Standards mastery -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mastery:
+    standards: list[str]
+    columns: list[Column]
+    cells: dict[tuple[str, int], tuple[int, int]]  # (code, module id) -> (correct, answered)
+
+    def percent(self, code: str, module_id: int) -> float | None:
+        correct, answered = self.cells.get((code, module_id), (0, 0))
+        return 100 * correct / answered if answered else None
+
+    def overall(self, code: str) -> float | None:
+        pairs = [self.cells[key] for key in self.cells if key[0] == code]
+        answered = sum(answered for _correct, answered in pairs)
+        return 100 * sum(correct for correct, _answered in pairs) / answered if answered else None
+
+
+def standards_mastery(session: Session, classroom: Classroom) -> Mastery:
+    """Per standard and module: the share of correct answers in each member's latest attempt (what the class
+    knows now)."""
+    columns = [column for column in report_columns(session, classroom) if column.module.has_quiz]
+    module_ids = [column.module.id for column in columns]
+    questions = {column.module.id: _questions(column.module.quiz) for column in columns}
+    standards = list(dict.fromkeys(code for column in columns for question in questions[column.module.id].values()
+                                   for code in question.get("standards") or []))
+    cells: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    if module_ids:
+        for module_id, key, correct in session.execute(
+                select(QuizAttempt.module_id, AttemptAnswer.question_key, AttemptAnswer.correct)
+                .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+                .where(AttemptAnswer.attempt_id.in_(_latest_attempt_ids(classroom, module_ids)))):
+            for code in (questions[module_id].get(key) or {}).get("standards") or []:
+                cells[(code, module_id)][0] += int(bool(correct))
+                cells[(code, module_id)][1] += 1
+    return Mastery(sorted(standards), columns, {key: (value[0], value[1]) for key, value in cells.items()})

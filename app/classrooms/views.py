@@ -1,0 +1,478 @@
+"""Classes for trainers (/classes, trainers and admins only), joining and live sessions for learners (/join,
+/live), and the audit log for admins (/admin/audit)."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.access import (
+    can_read_course,
+    can_reset_member_password,
+    gate,
+    is_admin,
+    is_trainer,
+    readable_courses_filter,
+    signed_in,
+)
+from app.catalog.models import Course, Module
+from app.classrooms import live as live_sessions
+from app.classrooms import queries, reports, services
+from app.classrooms.codes import LIVE_CODE_LENGTH, normalise_code, plausible_code
+from app.classrooms.forms import (
+    AccountsForm,
+    AddTrainerForm,
+    AssignmentForm,
+    ClassroomForm,
+    DueForm,
+    JoinForm,
+    LiveCodeForm,
+    LiveControlForm,
+    StartLiveForm,
+)
+from app.classrooms.models import ClassroomMember, LiveAnswer, LiveSession
+from app.errors import DomainError, NotFound
+from app.extensions import db, limiter
+
+bp = Blueprint("classes", __name__, url_prefix="/classes", template_folder="templates")
+bp.before_request(gate(is_trainer))
+
+learner_bp = Blueprint("classroom_learner", __name__, template_folder="templates")
+learner_bp.before_request(gate(signed_in))
+
+audit_bp = Blueprint("audit", __name__, url_prefix="/admin/audit", template_folder="templates")
+audit_bp.before_request(gate(is_admin))
+
+
+def _classroom(classroom_id: int):
+    return queries.managed_classroom(db.session, current_user, classroom_id)
+
+
+def _commit_or_flash(action) -> bool:
+    """Run a service call; commit on success, roll back and flash its message on a domain error."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    return True
+
+
+# --- Classes ---------------------------------------------------------------------------------------------------
+
+
+@bp.route("")
+def index():
+    return render_template("classrooms/index.html", classrooms=queries.visible_classrooms(db.session, current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = ClassroomForm()
+    if form.validate_on_submit():
+        try:
+            classroom = services.create_classroom(db.session, current_user, name=form.name.data,
+                                                  audience=form.audience.data, starts_on=form.starts_on.data,
+                                                  ends_on=form.ends_on.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.name.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Class created. Give your learners the join code."), "success")
+            return redirect(url_for("classes.show", classroom_id=classroom.id))
+    return render_template("classrooms/create.html", form=form)
+
+
+def _assignment_choices(courses: list[Course]) -> list[tuple[str, str]]:
+    choices = []
+    for course in courses:
+        choices.append((f"course:{course.id}", _("%(course)s (whole course)", course=course.title)))
+        choices.extend((f"module:{module.id}", f"{course.title} — {module.title}") for module in course.active_modules)
+    return choices
+
+
+def _readable_courses() -> list[Course]:
+    return list(db.session.scalars(select(Course).where(readable_courses_filter(current_user))
+                                   .options(selectinload(Course.modules)).order_by(Course.title)))
+
+
+@bp.route("/<int:classroom_id>")
+def show(classroom_id: int):
+    classroom = _classroom(classroom_id)
+    page = queries.class_page(db.session, classroom)
+    courses = _readable_courses()
+    assign_form = AssignmentForm()
+    assign_form.target.choices = _assignment_choices(courses)
+    live_form = StartLiveForm()
+    live_form.module_id.choices = [(module.id, f"{course.title} — {module.title}")
+                                   for course in courses for module in course.active_modules]
+    return render_template("classrooms/show.html", classroom=classroom, page=page, assign_form=assign_form,
+                           live_form=live_form, trainer_form=AddTrainerForm(), due_form=DueForm(),
+                           control=FlaskForm())
+
+
+@bp.route("/<int:classroom_id>/join-code", methods=["POST"])
+def rotate_join_code(classroom_id: int):
+    classroom = _classroom(classroom_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if _commit_or_flash(lambda: services.rotate_join_code(db.session, current_user, classroom)):
+        flash(_("New join code: the old one no longer works."), "success")
+    return redirect(url_for("classes.show", classroom_id=classroom.id))
+
+
+@bp.route("/<int:classroom_id>/members/<int:user_id>/remove", methods=["POST"])
+def remove_member(classroom_id: int, user_id: int):
+    classroom = _classroom(classroom_id)
+    _membership, member = queries.member_of(db.session, classroom, user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if _commit_or_flash(lambda: services.remove_member(db.session, current_user, classroom, member)):
+        flash(_("%(name)s was removed from the class.", name=member.display_name), "success")
+    return redirect(url_for("classes.show", classroom_id=classroom.id))
+
+
+@bp.route("/<int:classroom_id>/members/<int:user_id>/password", methods=["POST"])
+def reset_password(classroom_id: int, user_id: int):
+    classroom = _classroom(classroom_id)
+    membership, member = queries.member_of(db.session, classroom, user_id)
+    if not can_reset_member_password(current_user, classroom, membership):
+        abort(403)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    passphrase = services.reset_member_password(db.session, current_user, classroom, member)
+    db.session.commit()
+    return render_template("classrooms/cards.html", classroom=classroom, accounts=[(member, passphrase)],
+                           reset=True)
+
+
+@bp.route("/<int:classroom_id>/trainers", methods=["POST"])
+def add_trainer(classroom_id: int):
+    classroom = _classroom(classroom_id)
+    form = AddTrainerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if _commit_or_flash(lambda: services.add_co_trainer(db.session, current_user, classroom, form.username.data)):
+        flash(_("Co-trainer added."), "success")
+    return redirect(url_for("classes.show", classroom_id=classroom.id))
+
+
+@bp.route("/<int:classroom_id>/trainers/<int:user_id>/remove", methods=["POST"])
+def remove_trainer(classroom_id: int, user_id: int):
+    classroom = _classroom(classroom_id)
+    trainer = queries.trainer_of(db.session, classroom, user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if _commit_or_flash(lambda: services.remove_co_trainer(db.session, current_user, classroom, trainer)):
+        flash(_("Co-trainer removed."), "success")
+    return redirect(url_for("classes.show", classroom_id=classroom.id))
+
+
+@bp.route("/<int:classroom_id>/accounts", methods=["GET", "POST"])
+def create_accounts(classroom_id: int):
+    classroom = _classroom(classroom_id)
+    form = AccountsForm()
+    if form.validate_on_submit():
+        try:
+            accounts = services.create_learner_accounts(
+                db.session, current_user, classroom, username_prefix=form.username_prefix.data,
+                count=form.count.data or 0, display_names=(form.display_names.data or "").splitlines())
+        except DomainError as error:
+            db.session.rollback()
+            form.username_prefix.errors.append(error.message)
+        else:
+            db.session.commit()
+            # The only time these passphrases exist in clear: this response (no-store), never the database or log.
+            return render_template("classrooms/cards.html", classroom=classroom, accounts=accounts, reset=False)
+    return render_template("classrooms/accounts.html", classroom=classroom, form=form)
+
+
+# --- Assignments -----------------------------------------------------------------------------------------------
+
+
+def _assignment_target(value: str) -> tuple[Course, Module | None]:
+    """"course:<id>" or "module:<id>" from the form, loaded; 404 for anything this trainer cannot read."""
+    kind, _sep, raw_id = (value or "").partition(":")
+    module = db.session.get(Module, int(raw_id)) if kind == "module" and raw_id.isdigit() else None
+    course = module.course if module else (
+        db.session.get(Course, int(raw_id)) if kind == "course" and raw_id.isdigit() else None)
+    if course is None or not can_read_course(current_user, course):
+        raise NotFound("course")
+    return course, module
+
+
+@bp.route("/<int:classroom_id>/assignments", methods=["POST"])
+def assign(classroom_id: int):
+    classroom = _classroom(classroom_id)
+    form = AssignmentForm()
+    form.target.choices = None
+    if not form.validate_on_submit():
+        flash(_("Choose a course or module, and a valid due date."), "error")
+        return redirect(url_for("classes.show", classroom_id=classroom.id))
+    course, module = _assignment_target(form.target.data)
+    if _commit_or_flash(lambda: services.assign_work(db.session, current_user, classroom, course, module,
+                                                     form.due_at.data)):
+        flash(_("Assigned. Every learner in the class is enrolled."), "success")
+    return redirect(url_for("classes.show", classroom_id=classroom.id))
+
+
+@bp.route("/<int:classroom_id>/assignments/<int:assignment_id>/due", methods=["POST"])
+def change_due(classroom_id: int, assignment_id: int):
+    classroom = _classroom(classroom_id)
+    assignment = queries.assignment_of(db.session, classroom, assignment_id)
+    form = DueForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.change_assignment_due(db.session, current_user, classroom, assignment, form.due_at.data)
+    db.session.commit()
+    flash(_("Due date changed."), "success")
+    return redirect(url_for("classes.show", classroom_id=classroom.id))
+
+
+@bp.route("/<int:classroom_id>/assignments/<int:assignment_id>/remove", methods=["POST"])
+def remove_assignment(classroom_id: int, assignment_id: int):
+    classroom = _classroom(classroom_id)
+    assignment = queries.assignment_of(db.session, classroom, assignment_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.remove_assignment(db.session, current_user, classroom, assignment)
+    db.session.commit()
+    flash(_("Assignment removed; learners keep their progress."), "success")
+    return redirect(url_for("classes.show", classroom_id=classroom.id))
+
+
+# --- Reports ---------------------------------------------------------------------------------------------------
+
+
+@bp.route("/<int:classroom_id>/report")
+def report(classroom_id: int):
+    classroom = _classroom(classroom_id)
+    return render_template("classrooms/report.html", classroom=classroom,
+                           grid=reports.progress_grid(db.session, classroom))
+
+
+@bp.route("/<int:classroom_id>/report.csv")
+def report_csv(classroom_id: int):
+    classroom = _classroom(classroom_id)
+    body = reports.grid_csv(reports.progress_grid(db.session, classroom))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="class-{classroom.id}-progress.csv"'})
+
+
+@bp.route("/<int:classroom_id>/learners/<int:user_id>")
+def learner(classroom_id: int, user_id: int):
+    classroom = _classroom(classroom_id)
+    membership, member = queries.member_of(db.session, classroom, user_id)
+    return render_template("classrooms/learner.html", classroom=classroom, member=member, membership=membership,
+                           records=reports.learner_record(db.session, classroom, member))
+
+
+@bp.route("/<int:classroom_id>/items/<int:module_id>")
+def items(classroom_id: int, module_id: int):
+    classroom = _classroom(classroom_id)
+    column = reports.assigned_module(db.session, classroom, module_id)
+    return render_template("classrooms/items.html", classroom=classroom, column=column,
+                           stats=reports.item_analysis(db.session, classroom, column.module))
+
+
+@bp.route("/<int:classroom_id>/standards")
+def standards(classroom_id: int):
+    classroom = _classroom(classroom_id)
+    return render_template("classrooms/standards.html", classroom=classroom,
+                           mastery=reports.standards_mastery(db.session, classroom))
+
+
+# --- Live sessions: the presenter ------------------------------------------------------------------------------
+
+
+def _live_of(classroom, session_id: int) -> tuple[LiveSession, Module]:
+    row = db.session.execute(select(LiveSession, Module).join(Module, Module.id == LiveSession.module_id)
+                             .where(LiveSession.id == session_id, LiveSession.classroom_id == classroom.id)).first()
+    if row is None:
+        raise NotFound("live session")
+    return row[0], row[1]
+
+
+@bp.route("/<int:classroom_id>/live", methods=["POST"])
+def start_live(classroom_id: int):
+    classroom = _classroom(classroom_id)
+    form = StartLiveForm()
+    form.module_id.choices = None
+    if not form.validate_on_submit():
+        abort(400)
+    module = db.session.get(Module, form.module_id.data)
+    if module is None or not can_read_course(current_user, module.course):
+        raise NotFound("module")
+    live = live_sessions.start_live_session(db.session, current_user, classroom, module)
+    db.session.commit()
+    return redirect(url_for("classes.presenter", classroom_id=classroom.id, session_id=live.id))
+
+
+@bp.route("/<int:classroom_id>/live/<int:session_id>")
+def presenter(classroom_id: int, session_id: int):
+    classroom = _classroom(classroom_id)
+    live, module = _live_of(classroom, session_id)
+    steps = live_sessions.module_steps(module)
+    step = live_sessions.current_step(live, steps)
+    distribution = live_sessions.answer_distribution(db.session, live, step.question) if step.question else None
+    return render_template("classrooms/presenter.html", classroom=classroom, live=live, module=module, steps=steps,
+                           step=step, distribution=distribution, control=LiveControlForm(version=live.version),
+                           results_etag=_results_etag(live))
+
+
+def _results_etag(live: LiveSession) -> str:
+    count, latest = db.session.execute(select(func.count(), func.max(LiveAnswer.updated_at)).where(
+        LiveAnswer.session_id == live.id)).one()
+    return f"r{live.version}-{count}-{latest.timestamp() if latest else 0}"
+
+
+@bp.route("/<int:classroom_id>/live/<int:session_id>/results")
+def live_results(classroom_id: int, session_id: int):
+    classroom = _classroom(classroom_id)
+    live, module = _live_of(classroom, session_id)
+    step = live_sessions.current_step(live, live_sessions.module_steps(module))
+    etag = _results_etag(live)
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers={"ETag": f'"{etag}"'})
+    distribution = live_sessions.answer_distribution(db.session, live, step.question) if step.question else None
+    response = Response(render_template("classrooms/_results.html", live=live, step=step,
+                                        distribution=distribution))
+    response.set_etag(etag)
+    return response
+
+
+@bp.route("/<int:classroom_id>/live/<int:session_id>/<action>", methods=["POST"])
+def control_live(classroom_id: int, session_id: int, action: str):
+    classroom = _classroom(classroom_id)
+    live, module = _live_of(classroom, session_id)
+    form = LiveControlForm()
+    if action not in live_sessions.CONTROL_ACTIONS or not form.validate_on_submit() or not form.version.data.isdigit():
+        abort(400 if action in live_sessions.CONTROL_ACTIONS else 404)
+    if _commit_or_flash(lambda: live_sessions.control_live_session(
+            db.session, current_user, classroom, live, module, action, int(form.version.data))) and action == "end":
+        flash(_("Session ended. Each learner's answers are saved as practice."), "success")
+        return redirect(url_for("classes.show", classroom_id=classroom.id))
+    return redirect(url_for("classes.presenter", classroom_id=classroom.id, session_id=live.id))
+
+
+# --- Learners: joining a class, following a live session -------------------------------------------------------
+
+
+def _per_user_key() -> str:
+    return f"join:{current_user.id}"
+
+
+@learner_bp.route("/join", methods=["GET", "POST"])
+@limiter.limit("20 per 10 minutes", methods=["POST"], key_func=_per_user_key)
+def join():
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            classroom = services.join_classroom(db.session, current_user, form.code.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.code.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("You joined %(name)s.", name=classroom.name), "success")
+            return redirect(url_for("classroom_learner.join"))
+    return render_template("classrooms/join.html", form=form, live_form=LiveCodeForm(),
+                           classes=queries.classes_of_learner(db.session, current_user))
+
+
+@learner_bp.route("/live", methods=["POST"])
+@limiter.limit("20 per 10 minutes", methods=["POST"], key_func=_per_user_key)
+def enter_live_code():
+    form = LiveCodeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return redirect(url_for("classroom_learner.live", code=normalise_code(form.code.data)))
+
+
+def _followed_session(code: str) -> tuple[LiveSession, Module]:
+    """The session with this code, for a member of its class; for anyone else it does not exist."""
+    code = normalise_code(code)
+    if not plausible_code(code, LIVE_CODE_LENGTH):
+        raise NotFound(_("No live session has this code."))
+    row = db.session.execute(
+        select(LiveSession, Module).join(Module, Module.id == LiveSession.module_id)
+        .join(ClassroomMember, ClassroomMember.classroom_id == LiveSession.classroom_id)
+        .where(LiveSession.code == code, ClassroomMember.user_id == current_user.id)).first()
+    if row is None:
+        raise NotFound(_("No live session has this code. Check it, and that you joined the class."))
+    return row[0], row[1]
+
+
+def _stage(live: LiveSession, module: Module) -> dict:
+    step = live_sessions.current_step(live, live_sessions.module_steps(module))
+    mine = None
+    if step.question:
+        mine = db.session.scalar(select(LiveAnswer.response).where(
+            LiveAnswer.session_id == live.id, LiveAnswer.user_id == current_user.id,
+            LiveAnswer.question_key == step.question["id"]))
+    return {"live": live, "module": module, "step": step, "mine": mine, "form": FlaskForm()}
+
+
+def _live_etag(live: LiveSession) -> str:
+    return f"v{live.version}"
+
+
+@learner_bp.route("/live/<code>")
+def live(code: str):
+    live_session, module = _followed_session(code)
+    return render_template("classrooms/live.html", etag=_live_etag(live_session), **_stage(live_session, module))
+
+
+@learner_bp.route("/live/<code>/stage")
+def live_stage(code: str):
+    """What the students' devices poll: 304 until the presenter changes something."""
+    live_session = db.session.scalar(
+        select(LiveSession).join(ClassroomMember, ClassroomMember.classroom_id == LiveSession.classroom_id)
+        .where(LiveSession.code == normalise_code(code), ClassroomMember.user_id == current_user.id))
+    if live_session is None:
+        abort(404)
+    etag = _live_etag(live_session)
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers={"ETag": f'"{etag}"'})
+    module = db.session.get(Module, live_session.module_id)
+    response = Response(render_template("classrooms/_stage.html", **_stage(live_session, module)))
+    response.set_etag(etag)
+    return response
+
+
+@learner_bp.route("/live/<code>/answer", methods=["POST"])
+def live_answer(code: str):
+    live_session, module = _followed_session(code)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if _commit_or_flash(lambda: live_sessions.record_live_answer(
+            db.session, current_user, live_session, module, request.form.get("question", ""),
+            request.form.getlist("choice"), request.form.get("text", ""))):
+        flash(_("Answer saved. You can change it until the question closes."), "success")
+    return redirect(url_for("classroom_learner.live", code=live_session.code))
+
+
+# --- Audit log (admins) ----------------------------------------------------------------------------------------
+
+
+@audit_bp.route("")
+def audit_log():
+    action = request.args.get("action", "")[:64]
+    page = db.paginate(queries.audit_events(action), per_page=50, error_out=False)
+    return render_template("classrooms/audit.html", page=page, action=action, actions=queries.AUDIT_ACTIONS,
+                           class_names=queries.classroom_names(db.session, {e.classroom_id for e in page.items}))
+
+BLUEPRINTS = (bp, learner_bp, audit_bp)
+
+
+@learner_bp.app_context_processor
+def assigned_work_for_dashboard() -> dict:
+    """Fills the "Assigned to you" slot of the learning dashboard (learning must not import classrooms)."""
+    if request.endpoint != "learning.dashboard" or not current_user.is_authenticated:
+        return {}
+    return {"assigned_work": queries.assigned_work_for(db.session, current_user)}

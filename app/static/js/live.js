@@ -1,0 +1,43 @@
+// Live sessions: keep [data-live-poll] regions up to date without reloading the page.
+// Every 2 s it asks the region's URL with If-None-Match; the server answers 304 until the session changes,
+// then a fresh HTML fragment replaces the region. Without JavaScript the page's Refresh link does the same.
+(function () {
+  "use strict";
+  var INTERVAL_MS = 2000;
+
+  function follow(region) {
+    var url = region.getAttribute("data-live-poll");
+    var etag = '"' + region.getAttribute("data-etag") + '"';
+    var busy = false;
+
+    function typing() {
+      // Never replace a form the person is filling in: their unsent answer would vanish.
+      var active = document.activeElement;
+      return active && region.contains(active) && active.tagName === "INPUT" && active.type === "text";
+    }
+
+    function poll() {
+      if (busy || document.hidden || typing()) { return; }
+      busy = true;
+      fetch(url, { headers: { "If-None-Match": etag, "Accept": "text/html" }, credentials: "same-origin", cache: "no-store" })
+        .then(function (response) {
+          if (response.status !== 200) { return null; }
+          etag = response.headers.get("ETag") || etag;
+          return response.text();
+        })
+        .then(function (html) {
+          if (html === null || html === undefined) { return; }
+          region.innerHTML = html;
+          if (region.querySelector("[data-live-ended]")) { window.clearInterval(timer); }
+        })
+        .catch(function () { /* offline for a moment: the next tick tries again */ })
+        .then(function () { busy = false; });
+    }
+
+    var timer = window.setInterval(poll, INTERVAL_MS);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) { poll(); } });
+  }
+
+  var regions = document.querySelectorAll("[data-live-poll]");
+  for (var i = 0; i < regions.length; i++) { follow(regions[i]); }
+}());

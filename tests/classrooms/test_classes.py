@@ -1,0 +1,142 @@
+import re
+
+from sqlalchemy import select
+
+from app.classrooms.codes import CODE_ALPHABET, normalise_code
+from app.classrooms.models import Classroom, ClassroomMember, ClassroomTrainer
+from app.extensions import db
+from app.learning.models import Enrolment
+from tests.conftest import sign_in
+
+
+def _classroom(app, classroom_id):
+    with app.app_context():
+        classroom = db.session.get(Classroom, classroom_id)
+        db.session.expunge_all()
+        return classroom
+
+
+def _member_ids(app, classroom_id):
+    with app.app_context():
+        return set(db.session.scalars(select(ClassroomMember.user_id)
+                                      .where(ClassroomMember.classroom_id == classroom_id)))
+
+
+def test_a_trainer_creates_a_class_and_gets_a_join_code_without_ambiguous_characters(client, app, people):
+    sign_in(client, people.trainer)
+    response = client.post("/classes/new", data={"name": "Year 9 civics", "audience": "student",
+                                                 "starts_on": "2026-09-01", "ends_on": "2027-06-30"})
+    assert response.status_code == 302
+    classroom_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    classroom = _classroom(app, classroom_id)
+    assert classroom.name == "Year 9 civics" and str(classroom.ends_on) == "2027-06-30"
+    assert len(classroom.join_code) == 8 and set(classroom.join_code) <= set(CODE_ALPHABET)
+    assert not set("0O1IL") & set(CODE_ALPHABET)
+    page = client.get(f"/classes/{classroom_id}").text
+    assert f"{classroom.join_code[:4]}-{classroom.join_code[4:]}" in page
+
+
+def test_a_class_that_ends_before_it_starts_is_refused(client, people):
+    sign_in(client, people.trainer)
+    response = client.post("/classes/new", data={"name": "Backwards", "audience": "student",
+                                                 "starts_on": "2026-09-01", "ends_on": "2026-08-01"})
+    assert response.status_code == 200 and "cannot end before it starts" in response.text
+
+
+def test_the_trainer_sees_their_own_and_shared_classes_only_and_admins_see_all(client, app, make, people):
+    make.classroom(people.trainer, name="Mine")
+    make.classroom(people.other_trainer, name="Shared with me", co_trainers=[people.trainer])
+    make.classroom(people.other_trainer, name="Not mine")
+    sign_in(client, people.trainer)
+    page = client.get("/classes").text
+    assert "Mine" in page and "Shared with me" in page and "Not mine" not in page
+    admin = app.test_client()
+    sign_in(admin, people.admin)
+    assert all(name in admin.get("/classes").text for name in ("Mine", "Shared with me", "Not mine"))
+
+
+def test_a_learner_joins_with_the_code_typed_loosely_and_joining_twice_is_harmless(client, app, make, people):
+    classroom = make.classroom(people.trainer)
+    typed = f" {classroom.join_code[:4].lower()} - {classroom.join_code[4:].lower()} "
+    assert normalise_code(typed) == classroom.join_code
+    sign_in(client, people.learner)
+    assert client.post("/join", data={"code": typed}).status_code == 302
+    assert client.post("/join", data={"code": classroom.join_code}).status_code == 302
+    assert _member_ids(app, classroom.id) == {people.learner.id}
+    assert "Class 5B" in client.get("/join").text
+
+
+def test_a_wrong_code_says_so_without_joining_anything(client, app, make, people):
+    make.classroom(people.trainer)
+    sign_in(client, people.learner)
+    response = client.post("/join", data={"code": "ABCD-EFGH"})
+    assert response.status_code == 200 and "No class has this code" in response.text
+
+
+def test_rotating_the_join_code_makes_the_old_one_stop_working(client, app, make, people):
+    classroom = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    assert client.post(f"/classes/{classroom.id}/join-code").status_code == 302
+    new_code = _classroom(app, classroom.id).join_code
+    assert new_code != classroom.join_code
+    learner = app.test_client()
+    sign_in(learner, people.learner)
+    assert "No class has this code" in learner.post("/join", data={"code": classroom.join_code}).text
+    assert learner.post("/join", data={"code": new_code}).status_code == 302
+
+
+def test_joining_enrols_the_learner_in_the_class_assignments(client, app, make, people, course):
+    classroom = make.classroom(people.trainer)
+    make.assignment(classroom, course)
+    sign_in(client, people.learner)
+    client.post("/join", data={"code": classroom.join_code})
+    with app.app_context():
+        enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == people.learner.id))
+        assert enrolment.course_id == course.id and enrolment.source == "class"
+
+
+def test_the_trainer_removes_a_learner(client, app, make, people):
+    classroom = make.classroom(people.trainer, members=[people.learner, people.other_learner])
+    sign_in(client, people.trainer)
+    assert client.post(f"/classes/{classroom.id}/members/{people.learner.id}/remove").status_code == 302
+    assert _member_ids(app, classroom.id) == {people.other_learner.id}
+
+
+def test_a_co_trainer_is_added_by_username_and_then_manages_the_class(client, app, make, people):
+    classroom = make.classroom(people.trainer)
+    other = app.test_client()
+    sign_in(other, people.other_trainer)
+    assert other.get(f"/classes/{classroom.id}").status_code == 404
+    sign_in(client, people.trainer)
+    assert client.post(f"/classes/{classroom.id}/trainers", data={"username": "TANVI"}).status_code == 302
+    assert other.get(f"/classes/{classroom.id}").status_code == 200
+    assert client.post(f"/classes/{classroom.id}/trainers/{people.other_trainer.id}/remove").status_code == 302
+    assert other.get(f"/classes/{classroom.id}").status_code == 404
+
+
+def test_only_trainers_can_become_co_trainers_and_the_owner_cannot_be_removed(client, app, make, people):
+    classroom = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    page = client.post(f"/classes/{classroom.id}/trainers", data={"username": people.learner.username},
+                       follow_redirects=True).text
+    assert "There is no trainer with this username." in page
+    page = client.post(f"/classes/{classroom.id}/trainers/{people.trainer.id}/remove", follow_redirects=True).text
+    assert "owner cannot be removed" in page
+    with app.app_context():
+        assert db.session.scalars(select(ClassroomTrainer.user_id)
+                                  .where(ClassroomTrainer.classroom_id == classroom.id)).all() == [people.trainer.id]
+
+
+def test_learners_never_see_who_else_is_in_their_class(client, make, people):
+    make.classroom(people.trainer, members=[people.learner, people.other_learner])
+    sign_in(client, people.learner)
+    page = client.get("/join").text
+    assert "Class 5B" in page and people.other_learner.username not in page
+    assert client.get("/classes").status_code == 403
+
+
+def test_the_class_page_lists_members_with_their_usernames(client, make, people):
+    classroom = make.classroom(people.trainer, members=[people.learner, people.other_learner])
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{classroom.id}").text
+    assert re.search(r"lena", page) and re.search(r"omar", page)
