@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from app.access import attempts_filter
 from app.auth.models import User
-from app.catalog.models import ContentRevision, Course, Module, StandardEntry
+from app.catalog.models import ContentRevision, Course, Module
 from app.quizzes.models import AttemptStatus, QuizAttempt
 
 
@@ -64,9 +64,3 @@ def attempts_of(session: Session, user: User, module: Module) -> list[QuizAttemp
         .where(attempts_filter(user), QuizAttempt.module_id == module.id)
         .order_by(QuizAttempt.number)
     ))
-
-
-def standards_by_code(session: Session, codes: list[str]) -> dict[str, StandardEntry]:
-    if not codes:
-        return {}
-    return {entry.code: entry for entry in session.scalars(select(StandardEntry).where(StandardEntry.code.in_(codes)))}

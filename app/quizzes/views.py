@@ -8,6 +8,7 @@ from app.access import can_see_attempt, can_take_quiz, gate, signed_in
 from app.catalog.models import Module
 from app.errors import NotFound
 from app.extensions import db, utcnow
+from app.learning.queries import standards_by_code
 from app.quizzes import presenters, queries, services
 from app.quizzes.forms import field_name, responses_from_form
 from app.quizzes.models import AttemptStatus, QuizAttempt
@@ -115,5 +116,5 @@ def attempt_result(course_slug: str, module_slug: str, token: str):
     attempts = queries.attempts_of(db.session, current_user, module)
     attempts_left = services.attempts_left(module.quiz, len(attempts)) if module.has_quiz else 0
     return render_template("quizzes/result.html", module=module, course=module.course, attempt=attempt, quiz=quiz,
-                           groups=groups, standards=queries.standards_by_code(db.session, codes),
+                           groups=groups, standards=standards_by_code(db.session, codes),
                            attempts=attempts, attempts_left=attempts_left)
