@@ -52,6 +52,7 @@ __all__ = [
     "normalise_answer",
     "parse_course_folder",
     "parse_course_folders",
+    "parse_course_folders",
     "parse_course_source",
     "parse_module_source",
     "parse_registry_source",

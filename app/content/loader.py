@@ -7,6 +7,7 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -184,9 +185,7 @@ def _check_across_modules(folder: Path, modules: list[Module], problems: list[Pr
 
 def check_library(courses_dir: Path, *, workers: int | None = None) -> LibraryResult:
     """Check `courses_dir/standards.yaml` and every course folder in `courses_dir`. Never raises.
-
-    `workers` > 1 checks courses in that many processes; None decides from the library's size (Markdown
-    conversion is CPU-bound, so threads would not help)."""
+    `workers`: see parse_course_folders()."""
     courses_dir = Path(courses_dir)
     if not courses_dir.is_dir():
         problem = Problem(str(courses_dir), 1, "courses folder not found")
@@ -202,7 +201,7 @@ def check_library(courses_dir: Path, *, workers: int | None = None) -> LibraryRe
     except OSError as error:
         problem = Problem(str(courses_dir), 1, f"cannot read folder: {error.strerror or error}")
         return LibraryResult(registry=usable_registry, courses=(), problems=(*registry_problems, problem))
-    courses = _parse_course_folders(folders, usable_registry, courses_dir, workers)
+    courses = parse_course_folders(folders, usable_registry, courses_dir, workers=workers)
     problems = (*registry_problems, *(problem for course in courses for problem in course.problems))
     return LibraryResult(registry=usable_registry, courses=courses, problems=problems)
 
@@ -216,9 +215,12 @@ PARALLEL_FROM_MODULES = 200  # below this, starting worker processes costs more 
 MAX_WORKERS = 8
 
 
-def _parse_course_folders(
-    folders: list[Path], registry: StandardsRegistry | None, root: Path, workers: int | None
+def parse_course_folders(
+    folders: Iterable[Path], registry: StandardsRegistry | None, root: Path | None = None, *, workers: int | None = None
 ) -> tuple[CourseResult, ...]:
+    """parse_course_folder() for each folder, in order. `workers` > 1 uses that many processes; None decides from
+    the number of module files (Markdown conversion is CPU-bound, so threads would not help)."""
+    folders = [Path(folder) for folder in folders]
     if workers is None:
         workers = _automatic_workers(folders)
     if workers > 1 and len(folders) > 1:
