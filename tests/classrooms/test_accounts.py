@@ -1,0 +1,110 @@
+import re
+
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.classrooms.codes import new_passphrase, passphrase_words
+from app.classrooms.models import AuditEvent, ClassroomMember
+from app.extensions import db
+from tests.conftest import sign_in
+
+CARD = re.compile(r'<dd class="credential">([^<]+)</dd>\s*<dt>Passphrase</dt><dd class="credential">([^<]+)</dd>')
+
+
+def test_passphrases_are_three_short_words_and_two_digits_from_the_bundled_list():
+    words = set(passphrase_words())
+    assert len(words) > 500 and all(3 <= len(word) <= 6 and word.isalpha() for word in words)
+    for _ in range(20):
+        *three, digits = new_passphrase().split("-")
+        assert len(three) == 3 and set(three) <= words and len(digits) == 2 and digits.isdigit()
+
+
+def test_a_trainer_creates_named_accounts_and_prints_cards_that_work_for_sign_in(client, app, make, people):
+    classroom = make.classroom(people.trainer, name="Class 5B")
+    sign_in(client, people.trainer)
+    response = client.post(f"/classes/{classroom.id}/accounts",
+                           data={"username_prefix": "Class5b", "display_names": "Amira\nBen\n\nChloé\n"})
+    assert response.status_code == 200
+    cards = CARD.findall(response.text)
+    assert [username for username, _passphrase in cards] == ["class5b-01", "class5b-02", "class5b-03"]
+    assert "Amira" in response.text and "Chloé" in response.text
+    assert response.headers["Cache-Control"] == "no-store"
+    for username, passphrase in cards:
+        sign_in(app.test_client(), User(username=username), password=passphrase)
+    with app.app_context():
+        users = db.session.scalars(select(User).where(User.username.like("class5b-%"))).all()
+        assert {user.email for user in users} == {None} and {user.role for user in users} == {"learner"}
+        assert all(cards[0][1] not in user.password_hash for user in users)
+        memberships = db.session.scalars(select(ClassroomMember).where(
+            ClassroomMember.classroom_id == classroom.id)).all()
+        assert len(memberships) == 3 and all(m.account_created_by_trainer for m in memberships)
+
+
+def test_usernames_skip_the_ones_already_taken(client, app, make, people):
+    make.user(username="class5b-01")
+    classroom = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    cards = CARD.findall(client.post(f"/classes/{classroom.id}/accounts",
+                                     data={"username_prefix": "class5b", "count": "2"}).text)
+    assert [username for username, _passphrase in cards] == ["class5b-02", "class5b-03"]
+
+
+def test_too_many_accounts_or_a_bad_prefix_are_refused(client, make, people):
+    classroom = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    assert "Up to 60" in client.get(f"/classes/{classroom.id}/accounts").text
+    assert client.post(f"/classes/{classroom.id}/accounts",
+                       data={"username_prefix": "class5b", "count": "61"}).status_code == 200
+    bad = client.post(f"/classes/{classroom.id}/accounts", data={"username_prefix": "-x", "count": "2"})
+    assert "Start with a letter or digit" in bad.text and not CARD.search(bad.text)
+
+
+def test_passphrases_never_reach_the_database_or_the_audit_log(client, app, make, people):
+    classroom = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    cards = CARD.findall(client.post(f"/classes/{classroom.id}/accounts",
+                                     data={"username_prefix": "pupil", "count": "2"}).text)
+    member_id = _user_id(app, cards[0][0])
+    reset = client.post(f"/classes/{classroom.id}/members/{member_id}/password")
+    new_passphrase_shown = CARD.findall(reset.text)[0][1]
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        logged = repr([(event.action, event.details) for event in events])
+        dump = repr(db.session.execute(select(User.password_hash, User.username, User.display_name)).all())
+    assert [event.action for event in events][-2:] == ["accounts_created", "password_reset"]
+    for secret in [passphrase for _username, passphrase in cards] + [new_passphrase_shown]:
+        assert secret not in logged and secret not in dump
+
+
+def _user_id(app, username):
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def test_a_password_reset_signs_the_learner_out_and_the_new_passphrase_works(client, app, make, people):
+    child = make.user(username="pupil-01")
+    classroom = make.classroom(people.trainer, created_accounts=[child])
+    tablet = app.test_client()
+    sign_in(tablet, child)
+    assert tablet.get("/account").status_code == 200
+    sign_in(client, people.trainer)
+    response = client.post(f"/classes/{classroom.id}/members/{child.id}/password")
+    username, passphrase = CARD.findall(response.text)[0]
+    assert username == "pupil-01"
+    assert tablet.get("/account").status_code == 302
+    sign_in(app.test_client(), child, password=passphrase)
+
+
+def test_a_trainer_cannot_reset_the_password_of_a_learner_who_made_their_own_account(client, make, people):
+    classroom = make.classroom(people.trainer, members=[people.learner])
+    sign_in(client, people.trainer)
+    assert client.post(f"/classes/{classroom.id}/members/{people.learner.id}/password").status_code == 403
+    assert "New passphrase for" not in client.get(f"/classes/{classroom.id}").text
+
+
+def test_a_trainer_cannot_reset_the_password_of_someone_in_another_class(client, make, people):
+    child = make.user(username="pupil-01")
+    make.classroom(people.other_trainer, created_accounts=[child])
+    mine = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    assert client.post(f"/classes/{mine.id}/members/{child.id}/password").status_code == 404
