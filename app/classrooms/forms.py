@@ -49,7 +49,8 @@ class AccountsForm(FlaskForm):
 
 
 class AssignmentForm(FlaskForm):
-    target = SelectField(_l("Course or module"), validators=[DataRequired()])
+    # The view loads the chosen course or module and checks it may be read: no need to rebuild the list to validate.
+    target = SelectField(_l("Course or module"), validators=[DataRequired()], validate_choice=False)
     due_at = DateTimeLocalField(_l("Due (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     submit = SubmitField(_l("Assign"))
 
@@ -60,7 +61,7 @@ class DueForm(FlaskForm):
 
 
 class StartLiveForm(FlaskForm):
-    module_id = SelectField(_l("Module"), coerce=int, validators=[DataRequired()])
+    module_id = SelectField(_l("Module"), coerce=int, validators=[DataRequired()], validate_choice=False)
     submit = SubmitField(_l("Start live session"))
 
 

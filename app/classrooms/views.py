@@ -210,7 +210,6 @@ def _assignment_target(value: str) -> tuple[Course, Module | None]:
 def assign(classroom_id: int):
     classroom = _classroom(classroom_id)
     form = AssignmentForm()
-    form.target.choices = None
     if not form.validate_on_submit():
         flash(_("Choose a course or module, and a valid due date."), "error")
         return redirect(url_for("classes.show", classroom_id=classroom.id))
@@ -302,7 +301,6 @@ def _live_of(classroom, session_id: int) -> tuple[LiveSession, Module]:
 def start_live(classroom_id: int):
     classroom = _classroom(classroom_id)
     form = StartLiveForm()
-    form.module_id.choices = None
     if not form.validate_on_submit():
         abort(400)
     module = db.session.get(Module, form.module_id.data)
