@@ -182,4 +182,4 @@ def audit_events(action: str = "") -> Select:
 
 def classroom_names(session: Session, classroom_ids: set[int | None]) -> dict[int, str]:
     ids = [classroom_id for classroom_id in classroom_ids if classroom_id]
-    return dict(session.execute(select(Classroom.id, Classroom.name).where(Classroom.id.in_(ids)))) if ids else {}
+    return dict(session.execute(select(Classroom.id, Classroom.name).where(Classroom.id.in_(ids))).all()) if ids else {}

@@ -201,7 +201,7 @@ def learner_record(session: Session, classroom: Classroom, learner: User) -> lis
         .options(selectinload(QuizAttempt.answers)).order_by(QuizAttempt.number)).all()
     revision_ids = {attempt.revision_id for attempt in attempts if attempt.revision_id}
     revision_quizzes = dict(session.execute(select(ContentRevision.id, ContentRevision.quiz).where(
-        ContentRevision.id.in_(revision_ids)))) if revision_ids else {}
+        ContentRevision.id.in_(revision_ids))).all()) if revision_ids else {}
     practice = session.scalars(select(PracticeAnswer).where(
         PracticeAnswer.user_id == learner.id, PracticeAnswer.module_id.in_(module_ids))
         .order_by(PracticeAnswer.created_at, PracticeAnswer.id)).all()

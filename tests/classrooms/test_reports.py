@@ -1,0 +1,126 @@
+import csv
+import io
+
+import pytest
+
+from app.classrooms.reports import csv_safe
+from tests.classrooms.conftest import ALL_RIGHT, ALL_WRONG, answers
+from tests.conftest import sign_in
+from tests.quizzes.conftest import counting_queries
+
+
+@pytest.fixture
+def results(make, people, cast):
+    """lena passed module 2 at the second attempt; omar (another class) passed it at once; nobody did module 3."""
+    module2 = cast.modules[1]
+    make.submitted_attempt(people.learner, module2, answers(2, ALL_WRONG))
+    make.submitted_attempt(people.learner, module2, answers(2, ALL_RIGHT))
+    make.submitted_attempt(people.other_learner, module2, answers(2, ALL_RIGHT))
+    return cast
+
+
+def test_the_grid_shows_status_and_score_as_text_and_icon_not_only_colour(client, people, results):
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{results.ours.id}/report").text
+    assert people.learner.display_name in page and people.other_learner.display_name not in page
+    assert '<td class="c-completed"><span aria-hidden="true">✓</span><span class="visually-hidden">Completed</span> 100%</td>' in page
+    assert page.count('<td class="c-not_started">') == 2  # modules 1 and 3
+    assert "Key:" in page and "1/1 done" in page
+
+
+def test_a_failed_quiz_shows_as_not_passed_with_its_best_score(client, make, people, cast):
+    make.submitted_attempt(people.learner, cast.modules[2], answers(3, ALL_WRONG))
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{cast.ours.id}/report").text
+    assert '<span class="visually-hidden">Not passed</span> 0%</td>' in page
+
+
+def test_the_csv_matches_the_screen_and_cannot_start_a_formula(client, app, make, people, cast):
+    sneaky = make.user(username="sneaky", display_name="=HYPERLINK(\"http://evil\")")
+    dashed = make.user(username="-dashed", display_name="@SUM(A1)")
+    classroom = make.classroom(people.trainer, name="Formula class", members=[sneaky, dashed, people.learner])
+    make.assignment(classroom, cast.course)
+    make.submitted_attempt(people.learner, cast.modules[1], answers(2, ALL_RIGHT))
+    sign_in(client, people.trainer)
+    response = client.get(f"/classes/{classroom.id}/report.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0] == ["Learner", "Username", "Test course — Module 1", "Test course — Module 2",
+                       "Test course — Module 3"]
+    by_username = {row[1]: row for row in rows[1:]}  # a username may start with "-": quoted too
+    assert by_username["lena"][2:] == ["Not started", "Completed 100%", "Not started"]
+    assert by_username["sneaky"][0] == "'=HYPERLINK(\"http://evil\")"
+    assert by_username["'-dashed"][:2] == ["'@SUM(A1)", "'-dashed"]
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_safe_quotes_every_formula_start(text):
+    assert csv_safe(text) == "'" + text
+
+
+def test_csv_safe_leaves_ordinary_text_alone():
+    assert csv_safe("Amira") == "Amira" and csv_safe(None) == "" and csv_safe(42.5) == "42.5"
+
+
+def test_the_drill_down_shows_every_attempt_with_its_answers(client, people, results):
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{results.ours.id}/learners/{people.learner.id}").text
+    assert "Attempt 1: 0%, not passed" in page and "Attempt 2: 100%, passed" in page
+    assert "Which article excludes statements obtained by torture?" in page
+    assert "Article 3" in page and "Article 15" in page  # the wrong then the right option, by their text
+    assert "25" in page  # the short answer as typed
+
+
+def test_item_analysis_uses_first_attempts_and_names_the_most_common_wrong_answer(client, make, app, people, cast):
+    module = cast.modules[1]
+    ali, bea = make.user(username="ali"), make.user(username="bea")
+    classroom = make.classroom(people.trainer, name="Item class", members=[people.learner, ali, bea])
+    make.assignment(classroom, cast.course, module)
+    make.submitted_attempt(people.learner, module, answers(2, ALL_WRONG))
+    make.submitted_attempt(people.learner, module, answers(2, ALL_RIGHT))  # a second attempt does not count
+    make.submitted_attempt(ali, module, answers(2, ALL_WRONG))
+    make.submitted_attempt(bea, module, answers(2, ALL_RIGHT))
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{classroom.id}/items/{module.id}").text
+    single = page[page.index("Which article excludes"):page.index("Which rights are guaranteed")]
+    assert "33% correct" in single and "3 answers" in single
+    assert "<td>2 (67%)</td>" in single  # Article 3 chosen twice
+    assert "Most common wrong answer:" in single and "<strong>Article 3</strong> (2)" in single
+    short = page[page.index("Which UDHR article"):]
+    assert "<strong>25</strong> (2)" in short
+
+
+def test_item_analysis_of_a_module_not_assigned_to_the_class_is_404(client, make, people, course):
+    classroom = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    assert client.get(f"/classes/{classroom.id}/items/{course.modules[1].id}").status_code == 404
+
+
+def test_the_standards_heat_map_is_inline_svg_with_percentages(client, people, results):
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{results.ours.id}/standards").text
+    assert '<svg class="heatmap" role="img"' in page and "<title id=\"heatmap-title\">" in page
+    assert "CAT-15" in page and "UDHR-26" in page
+    # lena's latest attempt at module 2 is all right; nobody answered module 3.
+    assert 'class="heat-4"' in page and 'class="heat-none"' in page and ">100%<" in page
+
+
+def _grid_queries(app, client, classroom_id):
+    with counting_queries(app) as statements:
+        assert client.get(f"/classes/{classroom_id}/report").status_code == 200
+    return len(statements)
+
+
+def test_the_grid_runs_the_same_number_of_queries_for_a_small_and_a_large_class(client, app, make, people):
+    small_course = make.course("small", modules=2, quiz_modules=(2,))
+    big_course = make.course("big", modules=8, quiz_modules=(2, 4, 6, 8))
+    small = make.classroom(people.trainer, name="Small", members=[people.learner])
+    make.assignment(small, small_course)
+    learners = [make.user(username=f"pupil{n}") for n in range(12)]
+    large = make.classroom(people.trainer, name="Large", members=learners)
+    make.assignment(large, big_course)
+    for learner in learners[:4]:
+        make.submitted_attempt(learner, big_course.modules[1], answers(2, ALL_RIGHT))
+        make.submitted_attempt(learner, big_course.modules[3], answers(4, ALL_WRONG))
+    sign_in(client, people.trainer)
+    assert _grid_queries(app, client, small.id) == _grid_queries(app, client, large.id)
