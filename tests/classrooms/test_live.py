@@ -1,0 +1,197 @@
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.classrooms.live import module_steps
+from app.classrooms.models import AuditEvent, LiveSession
+from app.extensions import db
+from app.quizzes.models import PracticeAnswer, QuizAttempt
+from tests.conftest import sign_in
+
+CODE_IN_PAGE = re.compile(r'<strong class="join-code">([A-Z0-9]{6})</strong>')
+
+
+def test_a_module_becomes_one_step_per_section_then_one_per_question(cast):
+    steps = module_steps(cast.modules[1])
+    assert [step.kind for step in steps] == ["section"] * 2 + ["question"] * 5
+    assert [step.title for step in steps[:2]] == ["Introduction", "Practice"]
+    assert "SECRET FACILITATOR NOTE" in steps[0].notes_html and "SECRET" not in steps[0].html
+    assert steps[2].question["id"] == "m2-single" and steps[6].scenario["title"] == "The confession"
+
+
+class Session:
+    """The presenter's client and a session started on module 2 of our class."""
+
+    def __init__(self, app, people, cast):
+        self.app, self.classroom = app, cast.ours
+        self.presenter = app.test_client()
+        sign_in(self.presenter, people.trainer)
+        response = self.presenter.post(f"/classes/{cast.ours.id}/live", data={"module_id": cast.modules[1].id})
+        assert response.status_code == 302
+        self.url = response.headers["Location"]
+        self.code = CODE_IN_PAGE.search(self.presenter.get(self.url).text).group(1)
+
+    def row(self) -> LiveSession:
+        with self.app.app_context():
+            live = db.session.scalar(select(LiveSession).where(LiveSession.code == self.code))
+            db.session.expunge_all()
+            return live
+
+    def control(self, action: str, version: int | None = None):
+        version = self.row().version if version is None else version
+        return self.presenter.post(f"{self.url}/{action}", data={"version": str(version)})
+
+    def go_to_step(self, number: int):
+        while self.row().step < number:
+            assert self.control("next").status_code == 302
+
+
+@pytest.fixture
+def live(app, people, cast):
+    return Session(app, people, cast)
+
+
+@pytest.fixture
+def students(app, people, make, cast):
+    """Two learners of our class on their tablets."""
+    second = make.user(username="sami")
+    with app.app_context():
+        from app.classrooms.models import ClassroomMember
+
+        db.session.add(ClassroomMember(classroom_id=cast.ours.id, user_id=second.id))
+        db.session.commit()
+    tablets = []
+    for user in (people.learner, second):
+        tablet = app.test_client()
+        sign_in(tablet, user)
+        tablets.append(tablet)
+    return tablets
+
+
+def test_the_session_code_is_six_unambiguous_characters_and_the_start_is_audited(app, live):
+    assert len(live.code) == 6 and not set(live.code) & set("0O1IL")
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent.action).order_by(AuditEvent.id.desc())) == "live_session_started"
+
+
+def test_students_follow_the_presenter_and_a_poll_is_304_until_something_changes(live, students):
+    tablet = students[0]
+    page = tablet.get(f"/live/{live.code.lower()}")
+    assert page.status_code == 200 and "Introduction" in page.text
+    assert f'href="/live/{live.code}"' in page.text  # the refresh link for browsers without JavaScript
+    assert "SECRET FACILITATOR NOTE" not in page.text
+    first = tablet.get(f"/live/{live.code}/stage")
+    etag = first.headers["ETag"]
+    assert tablet.get(f"/live/{live.code}/stage", headers={"If-None-Match": etag}).status_code == 304
+    live.control("next")
+    moved = tablet.get(f"/live/{live.code}/stage", headers={"If-None-Match": etag})
+    assert moved.status_code == 200 and "Practice" in moved.text and moved.headers["ETag"] != etag
+
+
+def test_the_presenter_sees_notes_and_the_controls(live):
+    page = live.presenter.get(live.url).text
+    assert "SECRET FACILITATOR NOTE" in page and 'class="presenter"' in page
+    assert ">Next<" in page and ">End session<" in page and ">Back<" not in page
+
+
+def test_answers_can_change_until_the_question_closes_and_no_answer_leaks_before_reveal(live, students):
+    live.go_to_step(2)
+    tablet = students[0]
+    waiting = tablet.get(f"/live/{live.code}").text
+    assert "your teacher will open this question" in waiting
+    assert tablet.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"},
+                       follow_redirects=True).text.count("This question is closed.") == 1
+    live.control("open")
+    open_page = tablet.get(f"/live/{live.code}").text
+    assert 'type="radio"' in open_page and "badge-ok" not in open_page
+    assert "exclusionary rule" not in open_page  # neither feedback nor explanation before the reveal
+    tablet.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
+    tablet.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
+    assert 'value="b" checked' in tablet.get(f"/live/{live.code}").text
+    live.control("close")
+    refused = tablet.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"},
+                          follow_redirects=True)
+    assert "This question is closed." in refused.text and "Answers are closed." in refused.text
+    live.control("reveal")
+    revealed = tablet.get(f"/live/{live.code}").text
+    assert "CAT Article 15 is the exclusionary rule." in revealed and "✓</span> correct" in revealed
+
+
+def test_the_presenter_sees_the_count_and_a_bar_chart_of_the_answers(live, students):
+    live.go_to_step(2)
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
+    students[1].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
+    results = live.presenter.get(f"{live.url}/results")
+    assert "2 answers" in results.text and '<svg class="bar-chart" role="img"' in results.text
+    assert "Article 3: 1; Article 15: 1" in results.text and "bar-correct" not in results.text
+    assert live.presenter.get(f"{live.url}/results",
+                              headers={"If-None-Match": results.headers["ETag"]}).status_code == 304
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
+    changed = live.presenter.get(f"{live.url}/results", headers={"If-None-Match": results.headers["ETag"]})
+    assert changed.status_code == 200 and "Article 3: 0; Article 15: 2" in changed.text
+    live.control("reveal")
+    assert "bar-correct" in live.presenter.get(f"{live.url}/results").text
+
+
+def test_multiple_choice_and_short_answers_are_kept_as_given(app, live, students):
+    live.go_to_step(3)
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-multiple", "choice": ["a", "b", "zz"]})
+    live.go_to_step(5)
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-short", "text": "  article 26 "})
+    assert 'value="article 26"' in students[0].get(f"/live/{live.code}").text
+
+
+def test_a_double_click_moves_the_session_one_step_not_two(live):
+    version = live.row().version
+    assert live.control("next", version).status_code == 302
+    again = live.control("next", version)
+    assert again.status_code == 302
+    assert live.row().step == 1
+    assert "already moved on" in live.presenter.get(live.url).text
+
+
+def test_ending_stores_answers_as_practice_not_as_quiz_attempts(app, live, students, people):
+    live.go_to_step(2)
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
+    students[1].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
+    assert live.control("end").status_code == 302
+    with app.app_context():
+        practice = db.session.scalars(select(PracticeAnswer).order_by(PracticeAnswer.user_id)).all()
+        assert [(p.user_id == people.learner.id, p.question_key, p.correct) for p in practice] == [
+            (True, "m2-single", True), (False, "m2-single", False)]
+        assert db.session.scalar(select(QuizAttempt.id)) is None
+        assert db.session.scalar(select(AuditEvent.details).where(AuditEvent.action == "live_session_ended")) \
+            ["answers"] == 2
+    ended = students[0].get(f"/live/{live.code}").text
+    assert "The session has ended" in ended and "data-live-ended" in ended
+    assert live.control("next").status_code == 302  # nothing to control any more: a message, not an error
+    drill_down = live.presenter.get(f"/classes/{live.classroom.id}/learners/{people.learner.id}").text
+    assert "Answers in live sessions (practice)" in drill_down
+
+
+def test_students_of_another_class_and_strangers_cannot_follow_or_answer(app, live, people, make):
+    for user in (people.other_learner, make.user(username="stranger")):
+        outsider = app.test_client()
+        sign_in(outsider, user)
+        assert outsider.get(f"/live/{live.code}").status_code == 404
+        assert outsider.get(f"/live/{live.code}/stage").status_code == 404
+        assert outsider.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"}) \
+            .status_code == 404
+
+
+def test_the_learner_finds_the_running_session_from_their_class_page_or_by_code(live, students):
+    page = students[0].get("/join").text
+    assert f'href="/live/{live.code}"' in page
+    response = students[0].post("/live", data={"code": live.code.lower()})
+    assert response.headers["Location"] == f"/live/{live.code}"
+
+
+def test_the_student_page_loads_the_polling_script_without_inline_script(live, students):
+    page = students[0].get(f"/live/{live.code}").text
+    assert '<script src="/static/js/live.js" defer></script>' in page
+    assert re.search(r"<script>(?!</script>)", page) is None and " onclick=" not in page
