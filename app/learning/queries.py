@@ -55,8 +55,12 @@ class CourseProgress:
         return round(100 * self.completed_count / total) if total else 0
 
     @property
-    def started(self) -> bool:
+    def enrolled(self) -> bool:
         return self.enrolment is not None or bool(self.progress_by_module)
+
+    @property
+    def started(self) -> bool:
+        return bool(self.progress_by_module)
 
     @property
     def resume_module(self) -> Module | None:

@@ -1,0 +1,82 @@
+"""A learner's whole path in a real browser (the quiz steps live with the quiz tests), and axe-core on each page."""
+
+import re
+
+import pytest
+
+
+@pytest.fixture
+def course(make):
+    return make.course("rights-basics", title="Rights basics", modules=2, quiz_modules=())
+
+
+def test_a_learner_finds_a_course_reads_completes_it_and_proves_it(page, new_page, browser_login, people, course):
+    browser_login(page, people.learner)
+    page.get_by_role("link", name="Courses").first.click()
+    page.get_by_label("Audience").select_option("police")
+    page.get_by_role("button", name="Show courses").click()
+    assert "audience=police" in page.url
+    page.get_by_role("link", name="Rights basics").click()
+    page.get_by_role("button", name="Enrol in this course").click()
+    assert page.get_by_text("You are enrolled in Rights basics.").is_visible()
+
+    page.get_by_role("link", name="Start: Module 1").click()
+    assert page.get_by_role("heading", level=1, name="Module 1").is_visible()
+    assert page.get_by_text("Human dignity is the foundation").first.is_visible()
+    assert "SECRET FACILITATOR NOTE" not in page.content()
+    page.get_by_role("link", name="Practice").click()
+    assert page.url.endswith("#practice")
+
+    page.get_by_role("button", name="Mark as complete").click()
+    assert page.get_by_role("heading", level=1, name="Module 2").is_visible()
+    page.get_by_role("link", name=re.compile("Previous: Module 1")).click()
+    assert page.get_by_text("Completed").first.is_visible()
+    page.get_by_role("link", name=re.compile("Next: Module 2")).click()
+    page.get_by_role("button", name="Mark as complete").click()
+
+    assert page.get_by_role("heading", name="Certificate of completion").is_visible()
+    assert page.get_by_text("You completed the course.").is_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the PDF").click()
+    pdf_path = download_info.value.path()
+    with open(pdf_path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    verify_link = page.locator("a[href^='/verify/']").get_attribute("href")
+
+    page.get_by_role("link", name="My learning").click()
+    assert page.get_by_role("link", name="Certificate for Rights basics").is_visible()
+
+    stranger = new_page()
+    stranger.goto(verify_link)
+    assert stranger.get_by_role("heading", name="Valid certificate").is_visible()
+    assert stranger.get_by_text("Rights basics").is_visible()
+    assert stranger.get_by_role("link", name="Sign in").is_visible()  # a signed-out browser
+
+
+@pytest.mark.parametrize("path", ["/courses", "/courses/rights-basics", "/courses/rights-basics/m/module-1",
+                                  "/learning", "/standards"])
+def test_learner_pages_have_no_wcag_violations(page, browser_login, people, course, axe_violations, path):
+    browser_login(page, people.learner)
+    page.goto("/courses/rights-basics/m/module-1")
+    page.get_by_role("button", name="Mark as complete").click()
+    page.goto(path)
+    assert axe_violations(page) == []
+
+
+def test_certificate_and_verification_pages_have_no_wcag_violations(page, new_page, browser_login, make,
+                                                                    axe_violations):
+    make.course("one-module", title="One module", modules=1, quiz_modules=())
+    browser_login(page, make.user(username="amira", display_name="أميرة"))
+    page.goto("/courses/one-module/m/module-1")
+    page.get_by_role("button", name="Mark as complete").click()
+    assert page.get_by_role("heading", name="Certificate of completion").is_visible()
+    assert axe_violations(page) == []
+    stranger = new_page()
+    stranger.goto(page.locator("a[href^='/verify/']").get_attribute("href"))
+    assert axe_violations(stranger) == []
+
+
+def test_the_module_page_fits_a_phone_screen(page, browser_login, people, course):
+    browser_login(page, people.learner)
+    page.goto("/courses/rights-basics/m/module-1")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
