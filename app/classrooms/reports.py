@@ -8,12 +8,12 @@ import csv
 import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.auth.models import User
@@ -43,6 +43,7 @@ class Cell:
     status: str  # not_started | in_progress | not_passed | completed
     score: float | None = None
     attempts: int = 0
+    practice: tuple[int, int] | None = None  # (correct, answered) in live sessions: practice, not the quiz score
 
     @property
     def icon(self) -> str:
@@ -54,9 +55,15 @@ class Cell:
                 "completed": _("Completed")}[self.status]
 
     @property
+    def practice_text(self) -> str:
+        return _("live %(correct)d/%(total)d", correct=self.practice[0], total=self.practice[1]) if self.practice \
+            else ""
+
+    @property
     def text(self) -> str:
         """The words on screen and in the CSV."""
-        return f"{self.label} {self.score:.0f}%" if self.score is not None else self.label
+        words = f"{self.label} {self.score:.0f}%" if self.score is not None else self.label
+        return f"{words} · {self.practice_text}" if self.practice else words
 
 
 NOT_STARTED = Cell("not_started")
@@ -118,10 +125,19 @@ def progress_grid(session: Session, classroom: Classroom) -> Grid:
                    QuizAttempt.status == AttemptStatus.SUBMITTED)
             .group_by(QuizAttempt.user_id, QuizAttempt.module_id))
     }
+    practice = {
+        (user_id, module_id): (int(correct or 0), answered) for user_id, module_id, correct, answered in session.execute(
+            select(PracticeAnswer.user_id, PracticeAnswer.module_id,
+                   func.sum(case((PracticeAnswer.correct.is_(True), 1), else_=0)), func.count())
+            .where(PracticeAnswer.user_id.in_(in_class), PracticeAnswer.module_id.in_(module_ids))
+            .group_by(PracticeAnswer.user_id, PracticeAnswer.module_id))
+    }
     modules = {column.module.id: column.module for column in columns}
     cells = {(row.user_id, row.module_id): _cell(row, modules[row.module_id],
                                                  attempt_counts.get((row.user_id, row.module_id), 0))
              for row in progress_rows}
+    for key, figures in practice.items():
+        cells[key] = replace(cells.get(key, NOT_STARTED), practice=figures)
     return Grid(columns, learners, cells)
 
 

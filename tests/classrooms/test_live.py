@@ -172,6 +172,8 @@ def test_ending_stores_answers_as_practice_not_as_quiz_attempts(app, live, stude
     assert live.control("next").status_code == 302  # nothing to control any more: a message, not an error
     drill_down = live.presenter.get(f"/classes/{live.classroom.id}/learners/{people.learner.id}").text
     assert "Answers in live sessions (practice)" in drill_down
+    grid = live.presenter.get(f"/classes/{live.classroom.id}/report").text
+    assert '<span class="practice">live 1/1</span>' in grid and '<span class="practice">live 0/1</span>' in grid
 
 
 def test_students_of_another_class_and_strangers_cannot_follow_or_answer(app, live, people, make):
