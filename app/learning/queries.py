@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from app.access import readable_courses_filter
@@ -244,9 +244,3 @@ def standards_index(session: Session, user: User) -> StandardsIndex:
         covered_codes=covered,
     )
 
-
-def completed_module_count(session: Session, user: User) -> int:
-    return session.scalar(
-        select(func.count()).select_from(ModuleProgress)
-        .where(ModuleProgress.user_id == user.id, ModuleProgress.completed_at.is_not(None))
-    ) or 0

@@ -77,8 +77,7 @@ class TestErasure:
 
     def test_erasure_anonymises_answers_and_deletes_the_rest(self, app, people, course_builder):
         client = give_learner_a_record(app, people.learner, course_builder)
-        give_learner_a_record_for_other = signed_in(app, people.other_learner)
-        give_learner_a_record_for_other.post("/courses/torture-prevention/m/m1/complete")
+        signed_in(app, people.other_learner).post("/courses/torture-prevention/m/m1/complete")
         response = client.post("/account/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"})
         assert response.status_code == 302
         with app.app_context():

@@ -1,32 +1,12 @@
 """The learner's pages run the same number of SQL statements for a 3-module and a 30-module course."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
-from app.extensions import db
-from tests.conftest import empty_all_tables, sign_in
-
-
-@contextmanager
-def counted_statements(app):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.conftest import counting_queries, empty_all_tables, sign_in
 
 
 def statements_for(app, client, url: str) -> int:
-    with counted_statements(app) as statements:
+    with counting_queries(app) as statements:
         assert client.get(url).status_code == 200
     return len(statements)
 
