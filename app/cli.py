@@ -76,7 +76,10 @@ def demo_command():
 
 def register_cli(app: Flask) -> None:
     from app.catalog.cli import courses_cli
+    from app.maintenance.cli import backup_command, restore_command
 
     app.cli.add_command(courses_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

@@ -1,0 +1,1 @@
+"""Operating the site: backups of the whole database and restoring them into an empty one."""
