@@ -1,0 +1,90 @@
+"""A teacher's lesson in real browsers: a class, two students joining, a live session answered, revealed and ended,
+and the result in the progress grid. axe-core checks every trainer page on the way (and the student's page)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+
+@pytest.fixture
+def course(make):
+    return make.course("lesson-course", title="Lesson course", modules=2, quiz_modules=(2,), audiences=("student",))
+
+
+def assert_accessible(page, axe_violations):
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}: {violations}"
+
+
+def test_a_teacher_runs_a_live_lesson_from_class_to_report(page, new_page, browser_login, axe_violations, make,
+                                                           people, course):
+    browser_login(page, people.trainer)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="Classes", exact=True).click()
+    assert_accessible(page, axe_violations)
+    page.get_by_role("link", name="New class").click()
+    page.get_by_label("Class name").fill("Class 5B")
+    page.get_by_label("Audience").select_option("student")
+    assert_accessible(page, axe_violations)
+    page.get_by_role("button", name="Create class").click()
+    expect(page.get_by_role("heading", level=1, name="Class 5B")).to_be_visible()
+    join_code = page.locator("p.join-code").inner_text()
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", join_code)
+    page.get_by_label("Course or module").select_option(label="Lesson course — Module 2")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("Assigned. Every learner in the class is enrolled.")).to_be_visible()
+
+    students = []
+    for name in ("amira", "ben"):
+        student = new_page()
+        browser_login(student, make.user(username=name, display_name=name.title()))
+        student.get_by_role("link", name="My classes").click()
+        student.get_by_label("Class code").fill(join_code.lower())
+        student.get_by_role("button", name="Join the class").click()
+        expect(student.get_by_text("You joined Class 5B.")).to_be_visible()
+        students.append(student)
+
+    page.reload()
+    assert_accessible(page, axe_violations)
+    page.get_by_label("Module", exact=True).select_option(label="Lesson course — Module 2")
+    page.get_by_role("button", name="Start live session").click()
+    expect(page.get_by_role("heading", level=1, name="Introduction")).to_be_visible()
+    assert page.get_by_text("SECRET FACILITATOR NOTE").is_visible()
+    assert_accessible(page, axe_violations)
+
+    for student in students:
+        student.get_by_role("link", name="My classes").click()
+        student.get_by_role("link", name="Join the live session: Module 2").click()
+        expect(student.get_by_role("heading", level=1, name="Introduction")).to_be_visible()
+    assert_accessible(students[0], axe_violations)
+
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", level=1, name="Question 1 of 5")).to_be_visible()
+    page.get_by_role("button", name="Open question").click()
+    assert_accessible(page, axe_violations)
+
+    # The students' pages follow by polling: no reload.
+    for student, option in zip(students, ("Article 15", "Article 3")):
+        student.get_by_label(option).check(timeout=8000)
+        student.get_by_role("button", name="Send my answer").click()
+        expect(student.get_by_text("Answer saved.")).to_be_visible()
+    # ... and so does the presenter's chart.
+    expect(page.locator("#live-results").get_by_text("2 answers")).to_be_visible(timeout=8000)
+
+    page.get_by_role("button", name="Reveal answer").click()
+    for student in students:
+        expect(student.get_by_text("CAT Article 15 is the exclusionary rule.")).to_be_visible(timeout=8000)
+    page.get_by_role("button", name="End session").click()
+    expect(page.get_by_text("Session ended.")).to_be_visible()
+    for student in students:
+        expect(student.get_by_role("heading", name="The session has ended")).to_be_visible(timeout=8000)
+
+    page.get_by_role("link", name="Progress", exact=True).click()
+    assert_accessible(page, axe_violations)
+    grid = page.locator("table.progress-grid")
+    expect(grid.get_by_role("row", name=re.compile("Amira")).get_by_text("live 1/1")).to_be_visible()
+    expect(grid.get_by_role("row", name=re.compile("Ben")).get_by_text("live 0/1")).to_be_visible()
+    page.get_by_role("link", name="Standards").first.click()
+    assert_accessible(page, axe_violations)
