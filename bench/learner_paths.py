@@ -1,0 +1,201 @@
+"""The learner's hot paths (issue 4): the module page, quiz submission by 32 learners at once, memory per worker.
+
+Article 26 and a bare Flask "hello" app are served the same way (gunicorn on loopback, see ServerSettings) in the
+same run. Data is seeded through the app's own services: a course written to a temp dir and synced, learners created
+and their attempts started in-process; the learners then sign in over HTTP (untimed) like browsers do.
+Submissions are counted in the database afterwards: every 302 must be exactly one graded attempt.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench import RunOptions, benchmark
+from bench.content_sync import database_for_run
+from bench.harness import Browser, ClientPlan, GunicornServer, LoadResult, Request, ServerSettings, run_load
+from bench.report import Measurement
+
+COURSE = "bench-course"
+QUIZ_MODULE = "module-3"
+READ_MODULE = "module-2"
+PAGE_CLIENTS = 8
+SUBMITTERS = 32
+PASSWORD = "bench password 1234"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+SUBMIT_PATH = re.compile(r'action="(/courses/[^"]+/quiz/attempts/[^"]+/submit)"')
+# Right answers to the quiz tests/course_builder.py writes (prefix m3).
+ANSWERS = {"q-m3-single": "b", "q-m3-multiple": ["a", "b"], "q-m3-truefalse": "b", "q-m3-short": "Article 26",
+           "q-m3-case-first": "a"}
+QUESTIONS = len(ANSWERS)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    page_seconds: float
+    page_requests_per_client: int
+    submissions_per_client: int
+    submission_seconds: float
+
+
+FULL = Sizes(page_seconds=6, page_requests_per_client=4000, submissions_per_client=40, submission_seconds=30)
+QUICK = Sizes(page_seconds=1, page_requests_per_client=300, submissions_per_client=4, submission_seconds=10)
+
+
+def _seed(database_url: str, workdir: Path, learners: int, submitters: int) -> None:
+    """Schema by migration, the course by sync, learners and their open attempts by the services."""
+    import flask_migrate
+    from sqlalchemy import select
+
+    from app import create_app
+    from app.auth import services as auth_services
+    from app.catalog.cli import sync_library
+    from app.catalog.models import Module
+    from app.extensions import db
+    from app.quizzes import services as quiz_services
+    from config import Config
+    from tests.course_builder import write_course
+
+    # A cheap hash for seeded accounts only: the server verifies whatever method a stored hash names.
+    app = create_app(Config, {"DATABASE_URL": database_url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    with app.app_context():
+        flask_migrate.upgrade()
+        write_course(workdir / "courses", COURSE, modules=3, quiz_modules=(3,), attempts=3, shuffle=True)
+        assert sync_library(workdir / "courses", echo=lambda line: None), "bench course did not sync"
+        module = db.session.scalar(select(Module).where(Module.slug == QUIZ_MODULE))
+        for number in range(learners):
+            user = auth_services.create_user(db.session, username=f"bench{number}", password=PASSWORD)
+            if number < submitters:
+                quiz_services.start_attempt(db.session, user, module)
+        db.session.commit()
+        db.engine.dispose()
+
+
+def _sign_in(port: int, number: int) -> Browser:
+    browser = Browser(port)
+    status, page, _ = browser.send("GET", "/signin")
+    status, _, _ = browser.send("POST", "/signin", {
+        "username": f"bench{number}", "password": PASSWORD, "csrf_token": CSRF.search(page).group(1), "next": ""})
+    if status != 302:
+        raise RuntimeError(f"bench{number} could not sign in (HTTP {status})")
+    return browser
+
+
+def _submission(port: int, number: int) -> Request:
+    """Sign in, open the quiz page (as the learner would) and return the timed request: submitting it."""
+    browser = _sign_in(port, number)
+    status, page, _ = browser.send("GET", f"/courses/{COURSE}/m/{QUIZ_MODULE}/quiz")
+    browser.close()
+    if status != 200 or not SUBMIT_PATH.search(page):
+        raise RuntimeError(f"bench{number} found no open attempt (HTTP {status})")
+    body = urlencode({**ANSWERS, "csrf_token": CSRF.search(page).group(1)}, doseq=True).encode()
+    headers = (*browser.cookie_header(), ("Content-Type", "application/x-www-form-urlencoded"))
+    return Request("POST", SUBMIT_PATH.search(page).group(1), headers, body, expect=302)
+
+
+def _module_page(port: int, number: int) -> Request:
+    browser = _sign_in(port, number)
+    browser.close()
+    return Request("GET", f"/courses/{COURSE}/m/{READ_MODULE}", browser.cookie_header())
+
+
+def _count_attempts(database_url: str) -> tuple[int, int, int]:
+    """(submitted attempts, answer rows, learners with more than one submitted attempt)"""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        submitted = connection.scalar(text("SELECT count(*) FROM quiz_attempts WHERE status = 'submitted'"))
+        answers = connection.scalar(text("SELECT count(*) FROM attempt_answers"))
+        doubled = connection.scalar(text(
+            "SELECT count(*) FROM (SELECT user_id FROM quiz_attempts WHERE status = 'submitted' "
+            "GROUP BY user_id HAVING count(*) > 1) AS doubled"))
+    engine.dispose()
+    return submitted, answers, doubled
+
+
+def _hello_load(hello: GunicornServer, clients: int, sizes: Sizes) -> LoadResult:
+    """The baseline under the same load, run right after the app's so that both see the same machine."""
+    plans = [ClientPlan((Request("GET", "/"),))] * clients
+    return run_load(hello.port, plans, max_requests_per_client=sizes.page_requests_per_client,
+                    max_seconds=sizes.page_seconds)
+
+
+def _measure_app(database: str, database_url: str, workdir: Path, settings: ServerSettings, sizes: Sizes,
+                 hello: GunicornServer) -> list[Measurement]:
+    submitters = SUBMITTERS * sizes.submissions_per_client
+    _seed(database_url, workdir, learners=submitters + PAGE_CLIENTS, submitters=submitters)
+    env = {"ARTICLE26_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "b" * 64,
+           "COURSES_DIR": str(workdir / "courses")}
+    with GunicornServer("bench.apps:article26()", settings, env=env, ready_path="/healthz") as server:
+        with ThreadPoolExecutor(8) as pool:
+            readers = list(pool.map(lambda n: _module_page(server.port, n), range(submitters, submitters + PAGE_CLIENTS)))
+            submissions = list(pool.map(lambda n: _submission(server.port, n), range(submitters)))
+        reader_plans = [ClientPlan((request,)) for request in readers]
+        run_load(server.port, reader_plans, max_requests_per_client=50, max_seconds=1)  # warm-up
+        page = run_load(server.port, reader_plans, max_requests_per_client=sizes.page_requests_per_client,
+                        max_seconds=sizes.page_seconds)
+        hello_page = _hello_load(hello, PAGE_CLIENTS, sizes)
+        # Each of the 32 clients submits its own learners' attempts back to back: one attempt per learner.
+        plans = [ClientPlan(tuple(submissions[client::SUBMITTERS]), repeat=False) for client in range(SUBMITTERS)]
+        submit = run_load(server.port, plans, max_requests_per_client=sizes.submissions_per_client,
+                          max_seconds=sizes.submission_seconds)
+        hello_32 = _hello_load(hello, SUBMITTERS, sizes)
+        rss = max(server.worker_rss_mb())
+    submitted, answers, doubled = _count_attempts(database_url)
+    lost_or_duplicated = abs(submitted - submit.ok) + doubled + abs(answers - QUESTIONS * submitted)
+    return _figures(database, settings, page, submit, rss, lost_or_duplicated, submitters,
+                    hello_page, hello_32, max(hello.worker_rss_mb()))
+
+
+def _figures(database: str, settings: ServerSettings, page: LoadResult, submit: LoadResult, rss: float,
+             lost_or_duplicated: int, submitters: int, hello_page: LoadResult, hello_32: LoadResult,
+             hello_rss: float) -> list[Measurement]:
+    ratio = page.per_second / hello_page.per_second if hello_page.per_second else 0.0
+    return [
+        Measurement(f"module page, signed-in learner, {PAGE_CLIENTS} clients ({database})", page.per_second,
+                    "req/s", hello_page.per_second, "hello", "ratio >= 0.35", ratio >= 0.35 and page.errors == 0),
+        Measurement(f"module page p50 ({database})", page.percentile_ms(0.5), "ms",
+                    hello_page.percentile_ms(0.5), "hello p50"),
+        Measurement(f"module page p99 ({database})", page.percentile_ms(0.99), "ms",
+                    hello_page.percentile_ms(0.99), "hello p99"),
+        Measurement(f"module page errors ({database})", page.errors, "", target="0", met=page.errors == 0),
+        Measurement(f"quiz submissions, {SUBMITTERS} learners at once ({database})", submit.per_second,
+                    "submissions/s", hello_32.per_second, f"hello, {SUBMITTERS} clients", ">= 500/s",
+                    submit.per_second >= 500),
+        Measurement(f"quiz submission p50 ({database})", submit.percentile_ms(0.5), "ms",
+                    hello_32.percentile_ms(0.5), "hello p50"),
+        Measurement(f"quiz submission p99 ({database})", submit.percentile_ms(0.99), "ms",
+                    hello_32.percentile_ms(0.99), "hello p99", "< 150 ms", submit.percentile_ms(0.99) < 150),
+        Measurement(f"quiz submission errors, {submit.ok + submit.errors} sent of {submitters} ({database})",
+                    submit.errors, "", target="0", met=submit.errors == 0),
+        Measurement(f"lost or duplicated attempts, counted in the database ({database})", lost_or_duplicated, "",
+                    target="0", met=lost_or_duplicated == 0),
+        Measurement(f"RSS per worker, largest ({database}; {settings.describe()})", rss, "MB",
+                    hello_rss, "hello worker", "< 100 MB", rss < 100),
+    ]
+
+
+@benchmark("learner-paths")
+def learner_paths(options: RunOptions) -> list[Measurement]:
+    settings = ServerSettings(worker_class=os.environ.get("BENCH_WORKER_CLASS", "gthread"))
+    sizes = QUICK if options.quick else FULL
+    rows: list[Measurement] = []
+    with GunicornServer("bench.apps:hello", settings) as hello:
+        _hello_load(hello, PAGE_CLIENTS, QUICK)  # warm-up
+        for postgres in (False, True) if options.postgres else (False,):
+            workdir = Path(tempfile.mkdtemp(prefix="a26-bench-learner-"))
+            database_url, drop_database = database_for_run(postgres, workdir)
+            try:
+                rows += _measure_app("PostgreSQL" if postgres else "SQLite", database_url, workdir, settings,
+                                     sizes, hello)
+            finally:
+                drop_database()
+                shutil.rmtree(workdir, ignore_errors=True)
+    return rows
