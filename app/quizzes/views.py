@@ -32,12 +32,14 @@ def _attempt_or_404(module: Module, token: str, *, with_answers: bool = False) -
     return attempt
 
 
-def _quiz_url(module: Module) -> str:
-    return url_for(".quiz_page", course_slug=module.course.slug, module_slug=module.slug)
+# Built from the URL's own arguments: after the commit, reading them off the (expired) objects would cost queries.
+def _quiz_url() -> str:
+    return url_for(".quiz_page", course_slug=request.view_args["course_slug"],
+                   module_slug=request.view_args["module_slug"])
 
 
-def _result_url(module: Module, attempt: QuizAttempt) -> str:
-    return url_for(".attempt_result", course_slug=module.course.slug, module_slug=module.slug, token=attempt.token)
+def _result_url() -> str:
+    return url_for(".attempt_result", **request.view_args)
 
 
 @bp.get("")
@@ -63,9 +65,9 @@ def start_attempt(course_slug: str, module_slug: str):
     except services.NoAttemptsLeft as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(_quiz_url(module))
+        return redirect(_quiz_url())
     db.session.commit()
-    return redirect(_quiz_url(module))
+    return redirect(_quiz_url())
 
 
 @bp.post("/attempts/<token>/save")
@@ -77,12 +79,12 @@ def save_answers(course_slug: str, module_slug: str, token: str):
         services.save_draft(db.session, attempt, quiz, responses_from_form(quiz, request.form))
     except services.AttemptAlreadySubmitted:
         db.session.rollback()
-        return redirect(_result_url(module, attempt))
+        return redirect(_result_url())
     db.session.commit()
     if request.accept_mimetypes.best == "application/json":  # the autosave script
         return {"saved": True}
     flash(_("Your answers are saved. You can come back and finish later, even after signing in again."), "success")
-    return redirect(_quiz_url(module))
+    return redirect(_quiz_url())
 
 
 @bp.post("/attempts/<token>/submit")
@@ -97,11 +99,11 @@ def submit_attempt(course_slug: str, module_slug: str, token: str):
     except services.AttemptAlreadySubmitted:
         db.session.rollback()
         flash(_("This attempt was already submitted: here is its result."), "info")
-        return redirect(_result_url(module, attempt))
+        return redirect(_result_url())
     db.session.commit()
     if certificate is not None and certificate.issued_at >= submitted_at:
         flash(_("You have completed the course. Your certificate is in My learning."), "success")
-    return redirect(_result_url(module, attempt))
+    return redirect(_result_url())
 
 
 @bp.get("/attempts/<token>")
@@ -109,7 +111,7 @@ def attempt_result(course_slug: str, module_slug: str, token: str):
     module = _module_or_404(course_slug, module_slug, needs_quiz=False)
     attempt = _attempt_or_404(module, token, with_answers=True)
     if attempt.status == AttemptStatus.OPEN:
-        return redirect(_quiz_url(module))
+        return redirect(_quiz_url())
     quiz = queries.attempt_quiz(db.session, attempt, module) or {}
     groups = presenters.reviewed_questions(quiz, attempt)
     codes = sorted({code for group in groups for question in group.questions for code in question.standards})
