@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -71,13 +71,31 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, message: str | None = None, headers: dict | None = None):
+DATABASE_RETRY_AFTER = {"Retry-After": "30"}
+
+
+def forget_user_without_database() -> None:
+    """Render as if signed out: loading the user (Flask-Login's user loader), or refreshing one that a rollback
+    expired, would query the database that just failed."""
+    from app.extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()
+
+
+def _error_body(status: int, message: str | None):
     title = _titles().get(status, _("Error"))
     message = message or _explanations().get(status, "")
     if wants_json():
-        body = jsonify({"error": title, "message": message, "status": status})
-    else:
-        body = render_template("error.html", status=status, title=title, message=message)
+        return jsonify({"error": title, "message": message, "status": status})
+    return render_template("error.html", status=status, title=title, message=message)
+
+
+def error_response(status: int, message: str | None = None, headers: dict | None = None):
+    try:
+        body = _error_body(status, message)
+    except (OperationalError, InterfaceError):  # the database went away while this error page was being built
+        forget_user_without_database()
+        status, headers, body = 503, DATABASE_RETRY_AFTER, _error_body(503, None)
     return body, status, headers or {}
 
 
@@ -107,7 +125,8 @@ def register_error_handlers(app: Flask) -> None:
     def handle_database_unavailable(error: Exception):
         db.session.rollback()
         log.error("database unavailable: %s", type(error).__name__)
-        return error_response(503, headers={"Retry-After": "30"})
+        forget_user_without_database()
+        return error_response(503, headers=DATABASE_RETRY_AFTER)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -1,6 +1,7 @@
 from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 
+from app.errors import forget_user_without_database
 from app.extensions import db
 
 bp = Blueprint("core", __name__, template_folder="templates")
@@ -22,5 +23,6 @@ def healthz():
         db.session.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database means "not ready", whatever the driver raised
         db.session.rollback()
+        forget_user_without_database()
         return jsonify({"status": "unavailable"}), 503, {"Retry-After": "30"}
     return jsonify({"status": "ok"})
