@@ -1,6 +1,7 @@
 """A learner's whole path in a real browser (the quiz steps live with the quiz tests), and axe-core on each page."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,13 @@ def test_the_module_page_fits_a_phone_screen(page, browser_login, people, course
     browser_login(page, people.learner)
     page.goto("/courses/rights-basics/m/module-1")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("module_slug", ["the-arrest", "in-custody", "review"])
+def test_real_course_content_has_no_wcag_violations(page, browser_login, make, people, axe_violations,
+                                                    module_slug):
+    """The sample course has callouts, a table, an image, links between modules and a quiz link."""
+    make.synced_course(Path(__file__).resolve().parent.parent / "fixtures" / "courses", "sample-course")
+    browser_login(page, people.learner)
+    page.goto(f"/courses/sample-course/m/{module_slug}")
+    assert axe_violations(page) == []
