@@ -51,8 +51,7 @@ def course(slug: str):
     course = readable_course_or_404(slug, with_intro=True)
     progress = queries.course_progress(db.session, current_user, course)
     standards = queries.standards_by_code(db.session, course.standards or [])
-    return render_template("learning/course.html", course=course, progress=progress, standards=standards,
-                           confirm=ConfirmForm())
+    return render_template("learning/course.html", course=course, progress=progress, standards=standards)
 
 
 @bp.route("/courses/<slug>/enrol", methods=["POST"])
@@ -83,7 +82,6 @@ def module(slug: str, module_slug: str):
         position=index + 1, module_count=len(modules),
         completes_by_hand=not module.has_quiz or not services.quizzes_required(course),
         quiz_url=url_for("quizzes.quiz_page", course_slug=slug, module_slug=module_slug) if module.has_quiz else None,
-        confirm=ConfirmForm(),
     )
     # Recorded after rendering, so that the commit does not expire what the page has loaded.
     if course.is_published and services.record_module_visit(db.session, current_user, module, progress):
@@ -125,7 +123,7 @@ def dashboard():
 def certificate(certificate_id: int):
     certificate = owned_certificate_or_404(certificate_id)
     return render_template("learning/certificate.html", certificate=certificate,
-                           pdf_available=certificate_pdf.pdf_available(), confirm=ConfirmForm())
+                           pdf_available=certificate_pdf.pdf_available())
 
 
 @bp.route("/certificates/<int:certificate_id>/certificate.pdf")
