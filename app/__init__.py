@@ -128,8 +128,18 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+REQUEST_LOG_FORMAT = "%(asctime)s %(name)s %(message)s"  # 2026-05-20T10:00:00+0000 article26.requests GET /x 200 3.1ms
+
+
 def _register_request_log(app: Flask) -> None:
     """One line per request: method, path (never the query string, which may hold tokens), status, duration."""
+    if app.config.get("LOG_REQUESTS") and not app.testing and not request_log.handlers:
+        # gunicorn configures only its own loggers: without a handler these INFO lines would be dropped.
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(REQUEST_LOG_FORMAT, "%Y-%m-%dT%H:%M:%S%z"))
+        request_log.addHandler(handler)
+        request_log.setLevel(logging.INFO)
+        request_log.propagate = False
 
     @app.before_request
     def start_timer():
@@ -139,8 +149,23 @@ def _register_request_log(app: Flask) -> None:
     def log_request(response):
         if app.config.get("LOG_REQUESTS"):
             elapsed_ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-            request_log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
+            request_log.info("%s %s %s %.1fms", request.method, _loggable_path(), response.status_code, elapsed_ms)
         return response
+
+
+# URL parts that open something to whoever holds them (quiz attempt tokens, class and certificate codes): logged by
+# name, never by value.
+SECRET_URL_ARGUMENTS = ("token", "code")
+
+
+def _loggable_path() -> str:
+    path = request.path
+    for name in SECRET_URL_ARGUMENTS:
+        value = (request.view_args or {}).get(name)
+        if isinstance(value, str) and value:
+            before, found, after = path.rpartition(f"/{value}")
+            path = f"{before}/<{name}>{after}" if found else path
+    return path
 
 
 def _register_template_helpers(app: Flask) -> None:
