@@ -1,0 +1,89 @@
+"""The quiz steps of a learner's path in a real browser: keyboard only, fail, retake, pass; without JavaScript too."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+QUIZ = "/courses/one-quiz/m/module-1/quiz"
+
+
+@pytest.fixture
+def course(make):
+    return make.course("one-quiz", title="One quiz", modules=1, quiz_modules=(1,))
+
+
+def answer_by_keyboard(page, *, right: bool) -> None:
+    """Space checks the focused radio or checkbox; arrow keys move within a radio group; typing fills the text."""
+    page.locator("#q-m1-single-a").focus()
+    page.keyboard.press("Space")
+    if right:
+        page.keyboard.press("ArrowDown")  # b: Article 15
+    for option in ("a", "b") if right else ("c",):
+        page.locator(f"#q-m1-multiple-{option}").focus()
+        page.keyboard.press("Space")
+    page.locator("#q-m1-truefalse-b" if right else "#q-m1-truefalse-a").focus()
+    page.keyboard.press("Space")
+    page.locator("#q-m1-short").focus()
+    page.keyboard.type("Article 26" if right else "25")
+    page.locator("#q-m1-case-first-a" if right else "#q-m1-case-first-b").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Submit answers").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_a_learner_fails_the_quiz_retakes_it_by_keyboard_and_passes(page, browser_login, people, course,
+                                                                     axe_violations):
+    browser_login(page, people.learner)
+    page.goto("/courses/one-quiz/m/module-1")
+    page.get_by_role("link", name="Take the quiz").click()
+    page.get_by_role("button", name="Start the quiz").click()
+    assert page.get_by_role("group", name=re.compile("Question 1 of 5")).is_visible()
+    assert page.get_by_role("heading", name="Scenario: The confession").is_visible()
+    assert axe_violations(page) == []
+
+    answer_by_keyboard(page, right=False)
+    assert page.get_by_role("heading", name="Attempt 1: 0%").is_visible()
+    assert page.get_by_text("Not passed").first.is_visible()
+    assert page.get_by_text("No: the prohibition is absolute.").is_visible()  # feedback on the chosen option
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Retake the quiz").click()
+    answer_by_keyboard(page, right=True)
+    assert page.get_by_role("heading", name="Attempt 2: 100%").is_visible()
+    assert page.get_by_text("You have completed the course.").is_visible()
+    assert page.get_by_role("link", name="Attempt 1").is_visible()
+    page.get_by_role("link", name="CAT-15").first.click()
+    assert page.url.endswith("/standards#CAT-15")
+
+
+def test_the_quiz_works_without_javascript_and_keeps_saved_answers(browser, live_server, people, course,
+                                                                    browser_login):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        browser_login(page, people.learner)
+        page.goto(QUIZ)
+        page.get_by_role("button", name="Start the quiz").click()
+        page.get_by_label("Article 15").check()
+        page.get_by_label("Your answer").fill("Article 26")
+        page.get_by_role("button", name="Save answers").click()
+        assert page.get_by_text("Your answers are saved.").is_visible()
+        page.goto(QUIZ)
+        assert page.get_by_label("Article 15").is_checked()
+        assert page.get_by_label("Your answer").input_value() == "Article 26"
+        page.get_by_role("button", name="Submit answers").click()
+        assert page.get_by_role("heading", name="Attempt 1: 40%").is_visible()
+    finally:
+        context.close()
+
+
+def test_answers_are_saved_as_the_learner_goes(page, browser_login, people, course):
+    browser_login(page, people.learner)
+    page.goto(QUIZ)
+    page.get_by_role("button", name="Start the quiz").click()
+    page.get_by_label("The presumption of innocence").check()
+    expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_be_visible()
+    page.reload()
+    assert page.get_by_label("The presumption of innocence").is_checked()
