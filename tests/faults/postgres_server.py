@@ -5,25 +5,11 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def unavailable(reason: str):
-    """Skip, unless A26_REQUIRE_FAULT_TESTS=1 (CI) makes a missing tool a failure."""
-    if os.environ.get("A26_REQUIRE_FAULT_TESTS") == "1":
-        pytest.fail(f"{reason} (A26_REQUIRE_FAULT_TESTS=1)")
-    pytest.skip(reason)
+from tests.processes import free_port, unavailable
 
 
 def _tool(name: str) -> str | None:
