@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
@@ -142,8 +143,6 @@ class Browser:
 
     def send(self, method: str, path: str, form: dict[str, str | list[str]] | None = None) -> tuple[int, str, str]:
         """(status, body, Location header)"""
-        from urllib.parse import urlencode
-
         headers = dict(self.cookie_header())
         body = None
         if form is not None:
