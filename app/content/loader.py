@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .files import inside_root, read_text_file
-from .markdown_render import MODULE_FILENAME
+from .markdown_render import MODULE_FILENAME, unexpected_error_message
 from .model import Course, CourseResult, LibraryResult, Module, Problem, StandardsRegistry, has_errors
 from .parser import MODULE_NAME_RULE, SLUG, parse_course_source, parse_module_source
 from .registry import load_registry
@@ -122,7 +122,7 @@ def _parse_course_folder(
                 )
                 problems.extend(course_problems)
             except Exception as error:
-                problems.append(Problem(shown, 1, f"internal error while checking this file: {error!r}"))
+                problems.append(Problem(shown, 1, unexpected_error_message(error)))
 
     modules.sort(key=lambda module: (module.position, module.filename))
     _check_across_modules(folder, modules, problems)
@@ -149,7 +149,7 @@ def _parse_module_file(
             asset_exists=asset_exists,
         )
     except Exception as error:
-        problems.append(Problem(shown, 1, f"internal error while checking this file: {error!r}"))
+        problems.append(Problem(shown, 1, unexpected_error_message(error)))
         return None
     problems.extend(module_problems)
     return module

@@ -109,6 +109,16 @@ def markdown_converter() -> markdown.Markdown:
     return converter
 
 
+def discard_markdown_converter() -> None:
+    _thread.markdown = None
+
+
+def unexpected_error_message(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "the text is nested too deeply to render (lists, quotes or emphasis inside each other)"
+    return f"internal error while checking this file: {error!r}"
+
+
 # Placeholder paragraphs: letters and digits only so Markdown leaves them alone; random so no author can type one.
 MARKER = "a26" + secrets.token_hex(8)
 MARKER_PARAGRAPH = re.compile(rf"<p>{MARKER}(open|close|facilitator|separator)(\d+)</p>")
@@ -422,7 +432,16 @@ def render_markdown(
     first_line: int = 1,
 ) -> RenderedMarkdown:
     """Render a Markdown body (callouts included) to sanitised HTML. A `:::quiz` block here is an error:
-    quizzes are parsed by parse_module_source."""
+    quizzes are parsed by parse_module_source. Never raises: a failure is returned as a problem."""
+    try:
+        return _render_markdown(text, course_slug, include_facilitator, registry, known_modules, asset_exists, path,
+                                first_line)
+    except Exception as error:
+        discard_markdown_converter()
+        return RenderedMarkdown(html="", toc=(), problems=(Problem(path, first_line, unexpected_error_message(error)),))
+
+
+def _render_markdown(text, course_slug, include_facilitator, registry, known_modules, asset_exists, path, first_line):
     lines = split_lines(text)
     context = RenderContext(
         course_slug=course_slug,

@@ -3,6 +3,7 @@ so the browser editor (whose courses live in the database) uses exactly the chec
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection
 
@@ -10,7 +11,15 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .blocks import QuizBlock, scan_blocks
 from .frontmatter import FrontMatter, index_mapping, parse_front_matter, read_text_list, split_document
-from .markdown_render import MODULE_FILENAME, FragmentBatch, RenderContext, convert_body, render_markdown
+from .markdown_render import (
+    MODULE_FILENAME,
+    FragmentBatch,
+    RenderContext,
+    convert_body,
+    discard_markdown_converter,
+    render_markdown,
+    unexpected_error_message,
+)
 from .model import CompletionRule, CourseMeta, Module, Problem, StandardsRegistry, has_errors
 from .quiz_parser import parse_quiz
 
@@ -36,6 +45,22 @@ def _standards(front_matter: FrontMatter, context: RenderContext) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def _never_raises(parse):
+    """Turn an unexpected exception into a problem: a checker that crashes on bad input reports nothing useful."""
+
+    @functools.wraps(parse)
+    def guarded(text: str, **options):
+        try:
+            return parse(text, **options)
+        except Exception as error:
+            discard_markdown_converter()  # it may be half-way through a document
+            path = options.get("path") or options.get("filename") or "course.md"
+            return None, (Problem(path, 1, unexpected_error_message(error)),)
+
+    return guarded
+
+
+@_never_raises
 def parse_course_source(
     text: str,
     *,
@@ -156,6 +181,7 @@ def _completion(front_matter: FrontMatter, module_slugs: Collection[str]) -> Com
     return CompletionRule(modules=modules, quizzes=quizzes)
 
 
+@_never_raises
 def parse_module_source(
     text: str,
     *,

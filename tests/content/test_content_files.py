@@ -216,3 +216,23 @@ def test_unquoted_article_numbers_and_dates_stay_as_written():
     assert problems == ()
     assert registry.instruments[0].adopted == "1984-12-10"
     assert registry.get("CAT-15").title == "Exclusion"
+
+
+# --- Text that Python-Markdown cannot handle ------------------------------------------------------------------------
+
+DEEP_EMPHASIS = "*" * 5000 + "x" + "*" * 5000
+
+
+def test_too_deep_nesting_is_a_problem_not_an_exception(module_problems, course_problems):
+    nested_message = "the text is nested too deeply to render (lists, quotes or emphasis inside each other)"
+    assert module_problems(MODULE + DEEP_EMPHASIS) == [f"m.md:1: {nested_message}"]
+    course = "---\ntitle: C\nsummary: S\naudiences: [student]\nlanguage: en\nestimated_minutes: 5\n---\n"
+    assert course_problems(course + DEEP_EMPHASIS) == [f"course.md:8: {nested_message}"]
+
+
+def test_rendering_still_works_after_a_failure(module_problems):
+    from app.content import render_markdown
+
+    failed = render_markdown(DEEP_EMPHASIS, course_slug="c", path="x.md")
+    assert failed.html == "" and len(failed.problems) == 1
+    assert render_markdown("*fine*", course_slug="c").html == "<p><em>fine</em></p>"
