@@ -32,9 +32,10 @@ def earn_certificate(app, make, course_builder, display_name="Lena Learner", use
 def pdf_text_lines(data: bytes) -> list[str]:
     """The text drawn on each line of an fpdf2 PDF, read back through the font's ToUnicode map."""
     streams = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
         try:
-            streams.append(zlib.decompress(match.group(1)))
+            # decompressobj stops at the end of the zlib data: the line break before endstream is left over.
+            streams.append(zlib.decompressobj().decompress(match.group(1)))
         except zlib.error:
             streams.append(match.group(1))
     to_unicode = {}
