@@ -8,6 +8,7 @@ together in a second pass (one conversion per module, not one per option: conver
 
 from __future__ import annotations
 
+import bisect
 import html
 import posixpath
 import re
@@ -144,8 +145,11 @@ class RenderContext:
     known_modules: Collection[str] = ()
     asset_exists: Callable[[str], bool] = lambda path: True
     problems: list[Problem] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
+    _images: dict[str, None] = field(default_factory=dict)  # a dict keeps first-seen order and finds fast
     _reported: set[tuple[int, str]] = field(default_factory=set)
+    _source: str | None = None
+    _line_starts: list[int] = field(default_factory=list)
+    _cursor: int = 0
 
     def report(self, line: int, message: str, severity: str = "error") -> None:
         if (line, message) not in self._reported:
@@ -153,10 +157,27 @@ class RenderContext:
             self.problems.append(Problem(self.path, line, message, severity))
 
     def line_of(self, text: str) -> int:
-        for offset, line in enumerate(self.lines):
-            if text in line:
-                return self.first_line + offset
-        return self.first_line
+        """The file line where `text` (a URL) appears. URLs are met roughly in document order, so the search goes
+        on from the previous match before starting again from the top: linear, not quadratic, in the usual case."""
+        if self._source is None:
+            self._source = "\n".join(self.lines)
+            self._line_starts = [0]
+            for line in self.lines[:-1]:
+                self._line_starts.append(self._line_starts[-1] + len(line) + 1)
+        position = self._source.find(text, self._cursor)
+        if position == -1:
+            position = self._source.find(text)
+        if position == -1 or not text:
+            return self.first_line
+        self._cursor = position + len(text)
+        return self.first_line + bisect.bisect_right(self._line_starts, position) - 1
+
+    def add_image(self, path: str) -> None:
+        self._images[path] = None
+
+    @property
+    def images(self) -> list[str]:
+        return list(self._images)
 
     def check_standard(self, code: str, line: int) -> bool:
         if self.registry is None or code in self.registry:
@@ -241,8 +262,7 @@ def _resolve_course_path(tag: str, url: str, context: RenderContext) -> str | No
         if not path.lower().endswith(IMAGE_EXTENSIONS):
             context.report(line, f"image type not allowed: '{path}' (use PNG, JPEG, GIF or WebP)")
             return None
-        if path not in context.images:
-            context.images.append(path)
+        context.add_image(path)
     if not context.asset_exists(path):
         what = "image" if tag == "img" else "linked file"
         context.report(line, f"{what} not found: '{path}'")
