@@ -2,8 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
-from flask_login import current_user
+from flask import Flask, Response, abort, request, session
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -58,7 +57,9 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-        if current_user and current_user.is_authenticated:
+        # The session says whether someone is signed in; asking current_user would load them from the database
+        # on every response, static files included.
+        if "_user_id" in session:
             headers["Cache-Control"] = "no-store"
             headers.add("Vary", "Cookie")
         return response
