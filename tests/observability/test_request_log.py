@@ -26,6 +26,21 @@ def app_overrides():
     return {"LOG_REQUESTS": True, "WTF_CSRF_ENABLED": True}
 
 
+@pytest.fixture
+def request_records():
+    """The request log's records, caught on its own logger (outside tests it does not propagate to the root)."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("article26.requests")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield records
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
 class Visitor:
     """A test client that fills in CSRF tokens from the page it came from, and remembers every token it saw."""
 
@@ -46,7 +61,8 @@ class Visitor:
         return {cookie.value for cookie in self.client._cookies.values()}
 
 
-def test_each_request_is_one_line_without_passwords_emails_cookies_tokens_or_answers(app, make, caplog):
+def test_each_request_is_one_line_without_passwords_emails_cookies_tokens_or_answers(app, make, caplog,
+                                                                                      request_records):
     caplog.set_level(logging.INFO)
     course = make.course(modules=3, quiz_modules=(3,))
     trainer = make.user(role="trainer", username="log-trainer")
@@ -84,7 +100,7 @@ def test_each_request_is_one_line_without_passwords_emails_cookies_tokens_or_ans
     assert saved.status_code == 302, "the editor did not save"
     secrets |= editor.cookie_values() | learner.tokens | editor.tokens
 
-    lines = [record.getMessage() for record in caplog.records if record.name == "article26.requests"]
+    lines = [record.getMessage() for record in request_records]
     assert len(lines) == learner.requests + editor.requests
     parsed = [REQUEST_LINE.match(line) for line in lines]
     assert all(parsed), [line for line, match in zip(lines, parsed) if not match]
@@ -93,7 +109,8 @@ def test_each_request_is_one_line_without_passwords_emails_cookies_tokens_or_ans
     assert ("POST", editor_path, "302") in seen and ("GET", f"/courses/{course.slug}", "200") in seen
     assert ("POST", f"{quiz}/attempts/<token>/submit", "302") in seen
 
-    everything_logged = "\n".join(f"{record.name} {record.getMessage()}" for record in caplog.records)
+    everything_logged = "\n".join(f"{record.name} {record.getMessage()}"
+                                  for record in [*caplog.records, *request_records])
     everything_logged += caplog.text
     for secret in {PASSWORD, WRONG_PASSWORD, EMAIL, "defender.private", FREE_TEXT_ANSWER, EDITOR_TEXT} | secrets:
         assert secret and secret not in everything_logged, f"logged: {secret[:12]}…"
