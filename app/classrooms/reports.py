@@ -9,6 +9,7 @@ import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
@@ -38,6 +39,15 @@ class Column:
         return f"{self.course.title} — {self.module.title}"
 
 
+ICONS = {"not_started": "–", "in_progress": "◔", "not_passed": "✗", "completed": "✓"}
+
+
+def report_labels() -> dict[str, str]:
+    """Translated once per report, not once per cell: a 500 x 40 grid would otherwise spend seconds in gettext."""
+    return {"not_started": _("Not started"), "in_progress": _("In progress"), "not_passed": _("Not passed"),
+            "completed": _("Completed"), "live": _("live %(correct)d/%(total)d")}
+
+
 @dataclass(frozen=True)
 class Cell:
     status: str  # not_started | in_progress | not_passed | completed
@@ -47,39 +57,53 @@ class Cell:
 
     @property
     def icon(self) -> str:
-        return {"not_started": "–", "in_progress": "◔", "not_passed": "✗", "completed": "✓"}[self.status]
+        return ICONS[self.status]
 
     @property
-    def label(self) -> str:
-        return {"not_started": _("Not started"), "in_progress": _("In progress"), "not_passed": _("Not passed"),
-                "completed": _("Completed")}[self.status]
+    def score_text(self) -> str:
+        return "" if self.score is None else f" {self.score:.0f}%"
 
-    @property
-    def practice_text(self) -> str:
-        return _("live %(correct)d/%(total)d", correct=self.practice[0], total=self.practice[1]) if self.practice \
-            else ""
-
-    @property
-    def text(self) -> str:
+    def text(self, labels: dict[str, str]) -> str:
         """The words on screen and in the CSV."""
-        words = f"{self.label} {self.score:.0f}%" if self.score is not None else self.label
-        return f"{words} · {self.practice_text}" if self.practice else words
+        words = labels[self.status] if self.score is None else f"{labels[self.status]} {self.score:.0f}%"
+        if self.practice:
+            words += " · " + labels["live"] % {"correct": self.practice[0], "total": self.practice[1]}
+        return words
 
 
 NOT_STARTED = Cell("not_started")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Grid:
     columns: list[Column]
     learners: list[User]
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)  # (user id, module id) -> cell
+    labels: dict[str, str] = field(default_factory=report_labels)
 
     def cell(self, user: User, column: Column) -> Cell:
         return self.cells.get((user.id, column.module.id), NOT_STARTED)
 
+    @cached_property
+    def _completed_per_module(self) -> Counter:
+        return Counter(module_id for (_user_id, module_id), cell in self.cells.items() if cell.status == "completed")
+
     def completed_count(self, column: Column) -> int:
-        return sum(self.cell(user, column).status == "completed" for user in self.learners)
+        return self._completed_per_module[column.module.id]
+
+    @cached_property
+    def rows(self) -> list[tuple[User, list[Cell]]]:
+        return [(user, [self.cells.get((user.id, column.module.id), NOT_STARTED) for column in self.columns])
+                for user in self.learners]
+
+    @cached_property
+    def cell_openings(self) -> dict[str, Markup]:
+        """Icon and status words of each status, escaped once: the grid repeats them up to 20,000 times."""
+        return {status: Markup('<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span>')
+                .format(icon, self.labels[status]) for status, icon in ICONS.items()}
+
+    def practice_text(self, cell: Cell) -> str:
+        return self.labels["live"] % {"correct": cell.practice[0], "total": cell.practice[1]}
 
 
 def report_columns(session: Session, classroom: Classroom) -> list[Column]:
@@ -98,8 +122,8 @@ def class_learners(session: Session, classroom: Classroom) -> list[User]:
         .where(ClassroomMember.classroom_id == classroom.id).order_by(User.display_name, User.username)))
 
 
-def _cell(progress, module: Module, attempts: int) -> Cell:
-    if progress.completed_at and (not module.has_quiz or progress.quiz_passed_at):
+def _cell(progress, has_quiz: bool, attempts: int) -> Cell:
+    if progress.completed_at and (not has_quiz or progress.quiz_passed_at):
         return Cell("completed", progress.best_score, attempts)
     if attempts:
         return Cell("not_passed", progress.best_score, attempts)
@@ -132,8 +156,8 @@ def progress_grid(session: Session, classroom: Classroom) -> Grid:
             .where(PracticeAnswer.user_id.in_(in_class), PracticeAnswer.module_id.in_(module_ids))
             .group_by(PracticeAnswer.user_id, PracticeAnswer.module_id))
     }
-    modules = {column.module.id: column.module for column in columns}
-    cells = {(row.user_id, row.module_id): _cell(row, modules[row.module_id],
+    has_quiz = {column.module.id: column.module.has_quiz for column in columns}
+    cells = {(row.user_id, row.module_id): _cell(row, has_quiz[row.module_id],
                                                  attempt_counts.get((row.user_id, row.module_id), 0))
              for row in progress_rows}
     for key, figures in practice.items():
@@ -152,7 +176,7 @@ def grid_csv(grid: Grid) -> str:
     writer = csv.writer(buffer)
     rows: Iterable[list[Any]] = [
         [_("Learner"), _("Username"), *[column.label for column in grid.columns]],
-        *([user.display_name, user.username, *[grid.cell(user, column).text for column in grid.columns]]
+        *([user.display_name, user.username, *[grid.cell(user, column).text(grid.labels) for column in grid.columns]]
           for user in grid.learners),
     ]
     for row in rows:
@@ -232,7 +256,7 @@ def learner_record(session: Session, classroom: Classroom, learner: User) -> lis
             views.append(AttemptView(attempt, [_line(questions.get(a.question_key), a.question_key, a.response,
                                                      a.correct) for a in attempt.answers]))
         row = progress.get(module.id)
-        cell = _cell(row, module, len(views)) if row else NOT_STARTED
+        cell = _cell(row, module.has_quiz, len(views)) if row else NOT_STARTED
         lines = [_line(current.get(p.question_key), p.question_key, p.response, p.correct)
                  for p in practice if p.module_id == module.id]
         records.append(ModuleRecord(column, cell, views, lines))

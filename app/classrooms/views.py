@@ -268,7 +268,8 @@ def learner(classroom_id: int, user_id: int):
     classroom = _classroom(classroom_id)
     membership, member = queries.member_of(db.session, classroom, user_id)
     return render_template("classrooms/learner.html", classroom=classroom, member=member, membership=membership,
-                           records=reports.learner_record(db.session, classroom, member))
+                           records=reports.learner_record(db.session, classroom, member),
+                           report_labels=reports.report_labels)
 
 
 @bp.route("/<int:classroom_id>/items/<int:module_id>")
