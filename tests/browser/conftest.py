@@ -4,6 +4,9 @@ Shared by every domain's browser tests. Fixtures: `live_server` (the test app se
 `.url`), `browser` (Chromium, once per session), `page` (a fresh context per test, CSRF on), `browser_login`
 (signs a page in through the real form) and `axe_violations(page)` (WCAG 2.1 A/AA violations from axe-core).
 
+Assert with `expect(locator).to_be_visible()`, which waits: `locator.is_visible()` right after a click can run before
+the next page has loaded.
+
 Without Chromium (or axe-core) the tests skip with the reason; with A26_REQUIRE_BROWSER=1 (set by CI) they fail.
 Never `playwright install`: the Chromium is Debian's, at /usr/bin/chromium.
 """

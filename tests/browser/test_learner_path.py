@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.fixture
@@ -16,27 +17,27 @@ def test_a_learner_finds_a_course_reads_completes_it_and_proves_it(page, new_pag
     page.get_by_role("link", name="Courses").first.click()
     page.get_by_label("Audience").select_option("police")
     page.get_by_role("button", name="Show courses").click()
-    assert "audience=police" in page.url
+    expect(page).to_have_url(re.compile(r"audience=police"))
     page.get_by_role("link", name="Rights basics").click()
     page.get_by_role("button", name="Enrol in this course").click()
-    assert page.get_by_text("You are enrolled in Rights basics.").is_visible()
+    expect(page.get_by_text("You are enrolled in Rights basics.")).to_be_visible()
 
     page.get_by_role("link", name="Start: Module 1").click()
-    assert page.get_by_role("heading", level=1, name="Module 1").is_visible()
-    assert page.get_by_text("Human dignity is the foundation").first.is_visible()
+    expect(page.get_by_role("heading", level=1, name="Module 1")).to_be_visible()
+    expect(page.get_by_text("Human dignity is the foundation").first).to_be_visible()
     assert "SECRET FACILITATOR NOTE" not in page.content()
     page.get_by_role("link", name="Practice").click()
-    assert page.url.endswith("#practice")
+    expect(page).to_have_url(re.compile(r"#practice$"))
 
     page.get_by_role("button", name="Mark as complete").click()
-    assert page.get_by_role("heading", level=1, name="Module 2").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Module 2")).to_be_visible()
     page.get_by_role("link", name=re.compile("Previous: Module 1")).click()
-    assert page.get_by_text("Completed").first.is_visible()
+    expect(page.get_by_text("Completed").first).to_be_visible()
     page.get_by_role("link", name=re.compile("Next: Module 2")).click()
     page.get_by_role("button", name="Mark as complete").click()
 
-    assert page.get_by_role("heading", name="Certificate of completion").is_visible()
-    assert page.get_by_text("You completed the course.").is_visible()
+    expect(page.get_by_role("heading", name="Certificate of completion")).to_be_visible()
+    expect(page.get_by_text("You completed the course.")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the PDF").click()
     pdf_path = download_info.value.path()
@@ -45,13 +46,13 @@ def test_a_learner_finds_a_course_reads_completes_it_and_proves_it(page, new_pag
     verify_link = page.locator("a[href^='/verify/']").get_attribute("href")
 
     page.get_by_role("link", name="My learning").click()
-    assert page.get_by_role("link", name="Certificate for Rights basics").is_visible()
+    expect(page.get_by_role("link", name="Certificate for Rights basics")).to_be_visible()
 
     stranger = new_page()
     stranger.goto(verify_link)
-    assert stranger.get_by_role("heading", name="Valid certificate").is_visible()
-    assert stranger.get_by_text("Rights basics").is_visible()
-    assert stranger.get_by_role("link", name="Sign in").is_visible()  # a signed-out browser
+    expect(stranger.get_by_role("heading", name="Valid certificate")).to_be_visible()
+    expect(stranger.get_by_text("Rights basics")).to_be_visible()
+    expect(stranger.get_by_role("link", name="Sign in")).to_be_visible()  # a signed-out browser
 
 
 @pytest.mark.parametrize("path", ["/courses", "/courses/rights-basics", "/courses/rights-basics/m/module-1",
@@ -60,6 +61,7 @@ def test_learner_pages_have_no_wcag_violations(page, browser_login, people, cour
     browser_login(page, people.learner)
     page.goto("/courses/rights-basics/m/module-1")
     page.get_by_role("button", name="Mark as complete").click()
+    expect(page.get_by_role("heading", level=1, name="Module 2")).to_be_visible()
     page.goto(path)
     assert axe_violations(page) == []
 
@@ -70,7 +72,7 @@ def test_certificate_and_verification_pages_have_no_wcag_violations(page, new_pa
     browser_login(page, make.user(username="amira", display_name="أميرة"))
     page.goto("/courses/one-module/m/module-1")
     page.get_by_role("button", name="Mark as complete").click()
-    assert page.get_by_role("heading", name="Certificate of completion").is_visible()
+    expect(page.get_by_role("heading", name="Certificate of completion")).to_be_visible()
     assert axe_violations(page) == []
     stranger = new_page()
     stranger.goto(page.locator("a[href^='/verify/']").get_attribute("href"))
