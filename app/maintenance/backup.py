@@ -13,7 +13,8 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess  # nosec B404: runs pg_dump/pg_restore, found by absolute path, with argument lists
+# pg_dump and pg_restore run by absolute path with argument lists, never through a shell.
+import subprocess  # nosec B404
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -89,8 +90,9 @@ def _quoted(engine: Engine, name: str) -> str:
 
 def row_counts(engine: Engine, connection) -> dict[str, int]:
     names = sorted(inspect(connection).get_table_names())
-    return {name: connection.scalar(text(f"SELECT COUNT(*) FROM {_quoted(engine, name)}"))  # nosec B608: names
-            for name in names}                                                             # come from the catalog
+    # Table names come from the database's own catalog, quoted by the dialect.
+    return {name: connection.scalar(text(f"SELECT COUNT(*) FROM {_quoted(engine, name)}"))  # nosec B608
+            for name in names}
 
 
 def alembic_revision(connection) -> str | None:
@@ -132,7 +134,8 @@ def sqlite_counts(path: Path) -> tuple[dict[str, int], str | None]:
     with closing_sqlite(path) as connection:
         names = sorted(row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
-        counts = {name: connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]  # nosec B608
+        quoted = {name: '"' + name.replace('"', '""') + '"' for name in names}  # names from sqlite_master
+        counts = {name: connection.execute(f"SELECT COUNT(*) FROM {quoted[name]}").fetchone()[0]  # nosec B608
                   for name in names}
         revision = None
         if "alembic_version" in counts:
