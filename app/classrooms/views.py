@@ -34,7 +34,7 @@ from app.classrooms.forms import (
 )
 from app.classrooms.models import ClassroomMember, LiveAnswer, LiveSession
 from app.errors import DomainError, NotFound
-from app.extensions import db, limiter
+from app.extensions import client_ip, db, limiter
 
 bp = Blueprint("classes", __name__, url_prefix="/classes", template_folder="templates")
 bp.before_request(gate(is_trainer))
@@ -363,7 +363,8 @@ def control_live(classroom_id: int, session_id: int, action: str):
 
 
 def _per_user_key() -> str:
-    return f"join:{current_user.id}"
+    # Per account, not per address: a whole school shares one address. The limiter may run before the sign-in gate.
+    return f"join:{current_user.id}" if current_user.is_authenticated else f"join-ip:{client_ip()}"
 
 
 @learner_bp.route("/join", methods=["GET", "POST"])

@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 from sqlalchemy import select
 
 from app.classrooms.codes import CODE_ALPHABET, normalise_code
@@ -140,3 +142,19 @@ def test_the_class_page_lists_members_with_their_usernames(client, make, people)
     sign_in(client, people.trainer)
     page = client.get(f"/classes/{classroom.id}").text
     assert re.search(r"lena", page) and re.search(r"omar", page)
+
+
+class TestJoinAttemptsAreLimited:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"RATELIMIT_ENABLED": True}
+
+    def test_guessing_join_codes_is_rate_limited_per_account_and_anonymous_posts_are_refused(self, app, people):
+        guesser, classmate, anonymous = app.test_client(), app.test_client(), app.test_client()
+        sign_in(guesser, people.learner)
+        sign_in(classmate, people.other_learner)
+        statuses = [guesser.post("/join", data={"code": f"AAAA-AAA{n}"}).status_code for n in range(2, 10)]
+        statuses += [guesser.post("/join", data={"code": "BBBB-BBBB"}).status_code for _ in range(13)]
+        assert statuses[:20] == [200] * 20 and statuses[20] == 429
+        assert classmate.post("/join", data={"code": "BBBB-BBBB"}).status_code == 200
+        assert anonymous.post("/join", data={"code": "BBBB-BBBB"}).status_code == 401
