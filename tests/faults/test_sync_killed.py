@@ -6,9 +6,11 @@ kept, and running sync again completes.
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -32,14 +34,19 @@ DEADLINE_SECONDS = 90
 
 class UncommittedWrites:
     """Bytes the sync has written so far, seen from outside its transaction: PostgreSQL extends the tables' files
-    as rows are inserted, committed or not; SQLite spills dirty pages into its -wal file."""
+    as rows are inserted, committed or not; SQLite spills dirty pages into its -wal file. SQLite reuses that file
+    from its start after a checkpoint, so it is checkpointed and truncated to zero first."""
 
     def __init__(self, database_url: str):
         self.engine = None
         if database_url.startswith("postgresql"):
             self.engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
         else:
-            self.wal = Path(database_url.removeprefix("sqlite:///") + "-wal")
+            path = database_url.removeprefix("sqlite:///")
+            self.wal = Path(path + "-wal")
+            with closing(sqlite3.connect(path)) as connection:
+                busy, _frames, _checkpointed = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            assert busy == 0 and self.size() == 0, "the SQLite write-ahead log could not be reset"
 
     def size(self) -> int:
         if self.engine is None:
