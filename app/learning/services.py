@@ -7,7 +7,7 @@ INSERT ... ON CONFLICT or UPDATE statements, so the unique constraints decide an
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -83,13 +83,13 @@ def record_module_visit(session: Session, user: User, module: Module, progress: 
     return True
 
 
-def _progress_row(session: Session, user: User, module: Module) -> ModuleProgress:
-    row = session.scalars(
-        select(ModuleProgress)
-        .where(ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id)
-        .execution_options(populate_existing=True)
-    ).one()
-    return row
+def _expire_loaded_progress(session: Session, user: User, module: Module) -> None:
+    """The statements above bypass the ORM: a progress row this session already holds reloads on next use."""
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, ModuleProgress):
+            state = inspect(loaded).dict  # never triggers a load
+            if state.get("user_id") == user.id and state.get("module_id") == module.id:
+                session.expire(loaded)
 
 
 def mark_module_complete(session: Session, user: User, module: Module) -> Certificate | None:
@@ -103,7 +103,7 @@ def mark_module_complete(session: Session, user: User, module: Module) -> Certif
         .values(completed_at=func.coalesce(ModuleProgress.completed_at, now), last_seen_at=now)
         .execution_options(synchronize_session=False)
     )
-    _progress_row(session, user, module)
+    _expire_loaded_progress(session, user, module)
     return check_course_completion(session, user, module.course)
 
 
@@ -130,7 +130,7 @@ def record_quiz_result(session: Session, user: User, module: Module, score: floa
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    _progress_row(session, user, module)  # refresh a row this session may already hold
+    _expire_loaded_progress(session, user, module)
 
 
 def quizzes_required(course: Course) -> bool:
