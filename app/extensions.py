@@ -39,5 +39,11 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 
+@limiter.request_filter
+def only_posts_are_rate_limited() -> bool:
+    """Every limit we set is on a POST (sign-in, join codes): skip the limiter's work on all other requests."""
+    return request.method != "POST"
+
+
 def client_ip() -> str:
     return request.remote_addr or "unknown"
