@@ -50,6 +50,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     SIGNIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
     SIGNIN_LIMIT_PER_IP = "30 per 5 minutes"
+    SIGNUP_LIMIT_PER_IP = "30 per 5 minutes"  # failed sign-ups only (a taken username, a weak password)
 
     LANGUAGES = ("en",)
     BABEL_DEFAULT_LOCALE = "en"

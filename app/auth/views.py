@@ -60,6 +60,9 @@ def sign_out():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+# A taken username must be reported, so failed sign-ups are limited like failed sign-ins: the form cannot be used
+# to probe for usernames faster than the sign-in form.
+@limiter.limit(lambda: current_app.config["SIGNUP_LIMIT_PER_IP"], methods=["POST"], deduct_when=failed_signin)
 def sign_up():
     if not current_app.config["SIGNUP_ENABLED"]:
         abort(404)
