@@ -14,6 +14,7 @@ from pathlib import Path
 from threading import Lock
 from urllib.parse import urlencode
 
+from tests.factories import DEFAULT_PASSWORD
 from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,14 +36,16 @@ class Response:
 class AppServer:
     """`gunicorn 'app:create_app()'` with the given environment; stderr (the request log) goes to a file."""
 
-    def __init__(self, name: str, environment: dict[str, str], folder: Path):
+    def __init__(self, name: str, environment: dict[str, str], folder: Path, *, app: str = "app:create_app()",
+                 options: tuple[str, ...] = ()):
+        """`options` are further gunicorn options; given after the defaults, they override them."""
         self.name, self.port = name, free_port()
         self.log_path = folder / f"{name}.log"
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
              "--timeout", "30", "--graceful-timeout", "1", "--no-control-socket", "--chdir", str(ROOT),
-             "app:create_app()"],
+             *options, app],
             env={**os.environ, **environment}, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_until_ready(self, deadline: float) -> None:
@@ -115,3 +118,17 @@ class Browser:
         match = CSRF_INPUT.search(opened.body)
         assert match, f"no CSRF token on {page} ({opened.status})"
         return self.request(server, "POST", action or page, form={"csrf_token": unescape(match.group(1)), **form})
+
+
+def sign_in(browser: Browser, server: AppServer, user, password: str = DEFAULT_PASSWORD) -> Response:
+    return browser.submit(server, "/signin", {"username": user.username, "password": password})
+
+
+def open_attempt(browser: Browser, server: AppServer, quiz: str) -> tuple[str, dict]:
+    """Start an attempt; return its submit path and a filled-in answer form (with the CSRF token)."""
+    started = browser.submit(server, quiz, {}, action=f"{quiz}/attempts")
+    assert started.status == 302, started.status
+    page = browser.get(server, quiz).body
+    submit_path = unescape(re.search(r'action="([^"]+/submit)"', page).group(1))
+    token = unescape(CSRF_INPUT.search(page).group(1))
+    return submit_path, {"csrf_token": token, "q-m2-short": "26"}

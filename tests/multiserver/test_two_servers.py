@@ -6,7 +6,6 @@ import re
 import secrets
 import threading
 import time
-from html import unescape
 
 import pytest
 from flask_migrate import upgrade
@@ -19,8 +18,8 @@ from app.quizzes.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from config import TestingConfig
 from tests.course_builder import module_text
 from tests.databases import throwaway_databases
-from tests.factories import DEFAULT_PASSWORD, Factory
-from tests.multiserver.harness import AppServer, Browser
+from tests.factories import Factory
+from tests.multiserver.harness import AppServer, Browser, open_attempt, sign_in
 from tests.processes import unavailable
 
 pytestmark = pytest.mark.slow
@@ -79,10 +78,6 @@ def site(redis_db, tmp_path_factory):
                 db.engine.dispose()
 
 
-def sign_in(browser: Browser, server, user, password: str = DEFAULT_PASSWORD):
-    return browser.submit(server, "/signin", {"username": user.username, "password": password})
-
-
 def test_a_session_signed_in_through_one_server_is_valid_on_the_other(site):
     _app, (a, b), people, _course = site
     browser = Browser()
@@ -125,16 +120,6 @@ def test_a_course_edit_saved_through_one_server_is_served_by_the_other_at_once(s
 
     assert sentence in learner.get(b, f"/courses/{course.slug}/m/module-1").body
     assert sentence in trainer.get(b, editor).body
-
-
-def open_attempt(browser: Browser, server, quiz: str) -> tuple[str, dict]:
-    """Start an attempt; return its submit path and a filled-in answer form (with the CSRF token)."""
-    started = browser.submit(server, quiz, {}, action=f"{quiz}/attempts")
-    assert started.status == 302, started.status
-    page = browser.get(server, quiz).body
-    submit_path = unescape(re.search(r'action="([^"]+/submit)"', page).group(1))
-    token = unescape(re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1))
-    return submit_path, {"csrf_token": token, "q-m2-short": "26"}
 
 
 def test_concurrent_quiz_submissions_across_both_servers_are_each_recorded_once(site):
