@@ -101,19 +101,25 @@ def create_module(session: Session, course: Course, parsed: content.Module, *, a
     return module
 
 
-def save_module_source(session: Session, module: Module, parsed: content.Module, *, expected_version: int,
-                       author: User | None, summary: str = "edited", from_browser: bool = True) -> Module:
-    """Replace a module's content. `expected_version` is the version the editor opened: if someone saved since,
-    the update matches no row and Conflict is raised — nothing is overwritten."""
+def claim_version(session: Session, row: Course | Module, expected_version: int) -> None:
+    """Optimistic locking: bump the version only if it is still the one the editor opened. If someone saved since,
+    the update matches no row and Conflict is raised, so nothing is overwritten."""
+    model = type(row)
     claimed = session.execute(
-        update(Module)
-        .where(Module.id == module.id, Module.version == expected_version)
-        .values(version=Module.version + 1)
+        update(model)
+        .where(model.id == row.id, model.version == expected_version)
+        .values(version=model.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        raise Conflict("This module was saved by someone else since you opened it.")
-    session.refresh(module, ["version"])
+        raise Conflict("This was saved by someone else since you opened it.")
+    session.refresh(row, ["version"])
+
+
+def save_module_source(session: Session, module: Module, parsed: content.Module, *, expected_version: int,
+                       author: User | None, summary: str = "edited", from_browser: bool = True) -> Module:
+    """Replace a module's content, if nobody saved it since `expected_version`."""
+    claim_version(session, module, expected_version)
     apply_module(module, parsed)
     if from_browser:
         module.edited_in_browser = True
@@ -124,15 +130,7 @@ def save_module_source(session: Session, module: Module, parsed: content.Module,
 
 def save_course_source(session: Session, course: Course, meta: content.CourseMeta, *, expected_version: int,
                        author: User | None, summary: str = "edited") -> Course:
-    claimed = session.execute(
-        update(Course)
-        .where(Course.id == course.id, Course.version == expected_version)
-        .values(version=Course.version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        raise Conflict("The course was saved by someone else since you opened it.")
-    session.refresh(course, ["version"])
+    claim_version(session, course, expected_version)
     apply_course_meta(course, meta)
     course.edited_in_browser = True
     session.flush()

@@ -206,11 +206,6 @@ def check_library(courses_dir: Path, *, workers: int | None = None) -> LibraryRe
     return LibraryResult(registry=usable_registry, courses=courses, problems=problems)
 
 
-def parse_course_folders(folders: list[Path], registry: StandardsRegistry | None, root: Path) -> tuple[CourseResult, ...]:
-    """Parse several course folders, in several processes when there is enough work."""
-    return _parse_course_folders(folders, registry, root, None)
-
-
 PARALLEL_FROM_MODULES = 200  # below this, starting worker processes costs more than it saves
 MAX_WORKERS = 8
 

@@ -6,7 +6,7 @@ import pytest
 from app.classrooms.reports import csv_safe
 from tests.classrooms.conftest import ALL_RIGHT, ALL_WRONG, answers
 from tests.conftest import sign_in
-from tests.quizzes.conftest import counting_queries
+from tests.conftest import counting_queries
 
 
 @pytest.fixture

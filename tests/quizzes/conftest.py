@@ -1,11 +1,10 @@
 """Helpers for the quiz tests: a synced course whose last module has a quiz of every question type."""
 
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.quizzes.models import QuizAttempt
@@ -53,20 +52,3 @@ def attempts_in_db(app) -> list[QuizAttempt]:
             attempt.answers  # noqa: B018  (load before detaching)
         db.session.expunge_all()
         return attempts
-
-
-@contextmanager
-def counting_queries(app):
-    """Counts the SQL statements run while the block runs (every connection of the app's engine)."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)

@@ -1,7 +1,8 @@
 """The quiz and result pages run a fixed number of SQL statements, however many questions the quiz has."""
 
 from tests.course_builder import write_course
-from tests.quizzes.conftest import counting_queries, start_attempt, submit
+from tests.conftest import counting_queries
+from tests.quizzes.conftest import start_attempt, submit
 
 # user, module with course, open attempt, its revision's quiz
 QUIZ_PAGE_BUDGET = 4
