@@ -115,6 +115,13 @@ def edit_module(slug: str, module_slug: str):
     return _edit_source(course, load_module(course, module_slug))
 
 
+def _expected_version(posted: str | None) -> int:
+    """The version the editor was opened at (a hidden field): a tampered value is a bad request, not a crash."""
+    if posted and not posted.isdigit():
+        abort(400)
+    return int(posted or 0)
+
+
 def _edit_source(course: Course, module: Module | None):
     """One editor for course.md and module files: preview, save with optimistic locking, errors by line."""
     current_source, current_version = (module.source, module.version) if module else (course.source, course.version)
@@ -123,10 +130,10 @@ def _edit_source(course: Course, module: Module | None):
         form.source.data, form.version.data = current_source, str(current_version)
     checked, conflict = None, None
     if form.validate_on_submit():
-        text = form.source.data.replace("\r\n", "\n")
+        text = (form.source.data or "").replace("\r\n", "\n")  # a post without the field is an empty document
         if form.save.data:
             try:
-                expected = int(form.version.data or 0)
+                expected = _expected_version(form.version.data)
                 if module:
                     checked = services.save_module(db.session, module, text, expected_version=expected,
                                                    author=current_user)
@@ -232,7 +239,7 @@ def restore(slug: str, module_slug: str, number: int):
     if revision is None:
         abort(404)
     try:
-        checked = services.restore_revision(db.session, module, revision, expected_version=int(form.version.data or 0),
+        checked = services.restore_revision(db.session, module, revision, expected_version=_expected_version(form.version.data),
                                             author=current_user)
     except Conflict:
         db.session.rollback()
