@@ -1,7 +1,7 @@
 """The learner's hot paths (issue 4): the module page, quiz submission by 32 learners at once, memory per worker.
 
 Article 26 and a bare Flask "hello" app are served the same way (gunicorn on loopback, see ServerSettings) in the
-same run. Data is seeded through the app's own services: a course written to a temp dir and synced, learners created
+same run; the second baseline is a static file (the site's stylesheet) sent by the same Article 26 server. Data is seeded through the app's own services: a course written to a temp dir and synced, learners created
 and their attempts started in-process; the learners then sign in over HTTP (untimed) like browsers do.
 Submissions are counted in the database afterwards: every 302 must be exactly one graded attempt.
 """
@@ -25,6 +25,7 @@ from bench.report import Measurement
 COURSE = "bench-course"
 QUIZ_MODULE = "module-3"
 READ_MODULE = "module-2"
+STATIC_FILE = "/static/css/site.css"  # the second baseline: a file the same server sends as it is
 PAGE_CLIENTS = 8
 SUBMITTERS = 32
 PASSWORD = "bench password 1234"
@@ -142,6 +143,8 @@ def _measure_app(database: str, database_url: str, workdir: Path, settings: Serv
         page = run_load(server.port, reader_plans, max_requests_per_client=sizes.page_requests_per_client,
                         max_seconds=sizes.page_seconds)
         hello_page = _hello_load(hello, PAGE_CLIENTS, sizes)
+        static = run_load(server.port, [ClientPlan((Request("GET", STATIC_FILE),))] * PAGE_CLIENTS,
+                          max_requests_per_client=sizes.page_requests_per_client, max_seconds=sizes.page_seconds)
         # Each of the 32 clients submits its own learners' attempts back to back: one attempt per learner.
         plans = [ClientPlan(tuple(submissions[client::SUBMITTERS]), repeat=False) for client in range(SUBMITTERS)]
         submit = run_load(server.port, plans, max_requests_per_client=sizes.submissions_per_client,
@@ -151,16 +154,20 @@ def _measure_app(database: str, database_url: str, workdir: Path, settings: Serv
     submitted, answers, doubled = _count_attempts(database_url)
     lost_or_duplicated = abs(submitted - submit.ok) + doubled + abs(answers - QUESTIONS * submitted)
     return _figures(database, settings, page, submit, rss, lost_or_duplicated, submitters,
-                    hello_page, hello_32, max(hello.worker_rss_mb()))
+                    hello_page, hello_32, max(hello.worker_rss_mb()), static)
 
 
 def _figures(database: str, settings: ServerSettings, page: LoadResult, submit: LoadResult, rss: float,
              lost_or_duplicated: int, submitters: int, hello_page: LoadResult, hello_32: LoadResult,
-             hello_rss: float) -> list[Measurement]:
+             hello_rss: float, static: LoadResult) -> list[Measurement]:
     ratio = page.per_second / hello_page.per_second if hello_page.per_second else 0.0
     return [
         Measurement(f"module page, signed-in learner, {PAGE_CLIENTS} clients ({database})", page.per_second,
                     "req/s", hello_page.per_second, "hello", "ratio >= 0.35", ratio >= 0.35 and page.errors == 0),
+        Measurement(f"module page vs a static file from the same server ({database})", page.per_second, "req/s",
+                    static.per_second, "static file"),
+        Measurement(f"static file {STATIC_FILE} from the Article 26 server, {PAGE_CLIENTS} clients ({database})",
+                    static.per_second, "req/s", hello_page.per_second, "hello", "0 errors", static.errors == 0),
         Measurement(f"module page p50 ({database})", page.percentile_ms(0.5), "ms",
                     hello_page.percentile_ms(0.5), "hello p50"),
         Measurement(f"module page p99 ({database})", page.percentile_ms(0.99), "ms",
