@@ -1,11 +1,15 @@
-"""`python -m bench [--postgres] [--only NAME ...] [--quick]`: run every registered benchmark, print one table."""
+"""`python -m bench [--postgres] [--only NAME ...] [--quick] [--markdown]`: run every registered benchmark, print one
+table."""
 
 import argparse
 import importlib
 import os
 import pkgutil
+import platform
 import sys
 import time
+from datetime import datetime, timezone
+from pathlib import Path
 
 import bench
 from bench.report import Measurement, print_table
@@ -20,6 +24,23 @@ def discover() -> None:
             importlib.import_module(f"bench.{module.name}")
 
 
+def machine() -> str:
+    """The date and the machine, for the table's title: figures mean little without them."""
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        cpu = next(line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor() or platform.machine()
+    try:
+        meminfo = Path("/proc/meminfo").read_text().split()
+        memory = f", {int(meminfo[meminfo.index('MemTotal:') + 1]) / 1024 ** 2:.1f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        memory = ""
+    date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (f"{date}; {cpu}, {os.cpu_count()} CPUs{memory}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}")
+
+
 def main(argv: list[str] | None = None) -> int:
     discover()
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
@@ -29,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=sorted(bench.BENCHMARKS), metavar="NAME",
                         help=f"run only this benchmark (repeatable): {', '.join(sorted(bench.BENCHMARKS))}")
     parser.add_argument("--quick", action="store_true", help="few requests: checks the harness, not figures to quote")
+    parser.add_argument("--markdown", action="store_true", help="print the table in Markdown, to paste into the README")
     arguments = parser.parse_args(argv)
     options = bench.RunOptions(postgres=arguments.postgres, quick=arguments.quick)
 
@@ -45,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name} failed: {type(error).__name__}: {error}", file=sys.stderr)
         print(f"{name}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     # Baselines are measured next to each figure, but a busy machine still skews both: say how busy it was.
-    print_table(rows, f"Article 26 benchmarks ({os.cpu_count()} CPUs, load average {load_before:.1f} before and "
-                      f"{os.getloadavg()[0]:.1f} after; loopback; baselines measured in this run)")
+    kind = "quick run, not figures to quote" if arguments.quick else "full run"
+    print_table(rows, f"Article 26 benchmarks ({kind}): {machine()}; load average {load_before:.1f} before and "
+                      f"{os.getloadavg()[0]:.1f} after; loopback; baselines measured in this run",
+                markdown=arguments.markdown)
     if failed:
         print(f"FAILED to run: {', '.join(failed)}")
     return 1 if failed else 0

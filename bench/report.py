@@ -28,14 +28,20 @@ def _number(value: float | None) -> str:
     return f"{value:.3g}"
 
 
-def print_table(rows: list[Measurement], title: str = "Article 26 benchmarks") -> None:
+def print_table(rows: list[Measurement], title: str = "Article 26 benchmarks", *, markdown: bool = False) -> None:
+    """Aligned plain text, or (markdown=True) a Markdown table to paste into the README as it is."""
     header = ("figure", "value", "baseline", "ratio", "target", "met")
     lines = [
-        (row.figure, f"{_number(row.value)} {row.unit}",
+        (row.figure, f"{_number(row.value)} {row.unit}".strip(),
          f"{_number(row.baseline)} ({row.baseline_label})" if row.baseline is not None else "—",
          _number(row.ratio), row.target or "—", {True: "yes", False: "NO", None: "—"}[row.met])
         for row in rows
     ]
+    if markdown:
+        print(f"{title}\n")
+        for cells in (header, ("---",) * len(header), *lines):
+            print("| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |")
+        return
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
     print(title)
     for cells in (header, tuple("-" * width for width in widths), *lines):
