@@ -218,13 +218,16 @@ def describe_response(question: dict | None, response: Any) -> str:
         return str(response)
     if question["type"] == "short_answer":
         return response if isinstance(response, str) else ""
-    labels = {option["id"]: Markup(option["html"]).striptags() for option in question.get("options") or []}
+    # Markup(...).striptags() here and below: sanitised HTML in, plain text out (escaped in pages, quoted in CSV).
+    labels = {option["id"]: Markup(option["html"]).striptags()  # nosec B704
+              for option in question.get("options") or []}
     chosen = response if isinstance(response, list) else [response]
     return "; ".join(labels.get(option_id, "?") for option_id in chosen) or _("(no answer)")
 
 
 def _line(question: dict | None, key: str, response: Any, correct: bool) -> AnswerLine:
-    prompt = Markup(question["prompt_html"]).striptags() if question else key
+    # Sanitised HTML in, plain text out.
+    prompt = Markup(question["prompt_html"]).striptags() if question else key  # nosec B704
     return AnswerLine(prompt, describe_response(question, response), correct)
 
 
@@ -281,7 +284,8 @@ class ItemStats:
 
     @property
     def prompt(self) -> str:
-        return Markup(self.question["prompt_html"]).striptags()
+        # Sanitised HTML in, plain text out: escaped where a template shows it.
+        return Markup(self.question["prompt_html"]).striptags()  # nosec B704
 
 
 def assigned_module(session: Session, classroom: Classroom, module_id: int) -> Column:

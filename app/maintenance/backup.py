@@ -157,6 +157,7 @@ def libpq_arguments(url: URL) -> tuple[str, dict[str, str]]:
 
 def _tool_major(path: str) -> int | None:
     try:
+        # An argument list starting with the tool's absolute path: no shell, nothing interpolated.
         output = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=10,  # nosec B603
                                 check=False).stdout
     except OSError:
@@ -183,6 +184,7 @@ def find_pg_tool(name: str, server_major: int) -> str:
 
 
 def _run_tool(arguments: list[str], environment: dict[str, str], what: str) -> None:
+    # An argument list starting with the tool's absolute path: no shell, nothing interpolated.
     result = subprocess.run(arguments, env=environment, capture_output=True, text=True, check=False)  # nosec B603
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
