@@ -96,14 +96,18 @@ class GunicornServer:
             return []
 
     def worker_rss_mb(self) -> list[float]:
-        sizes = []
+        return list(self.worker_rss_by_pid().values())
+
+    def worker_rss_by_pid(self) -> dict[int, float]:
+        """Resident memory (MB) of each worker alive now."""
+        sizes = {}
         for pid in self.worker_pids():
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
             kilobytes = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-            sizes.append(kilobytes / 1024)
+            sizes[pid] = kilobytes / 1024
         return sizes
 
     def __exit__(self, *exc_info) -> None:

@@ -248,21 +248,18 @@ def _people(port: int, classes: list[int], quiz_module: int) -> list[tuple[str, 
     return [("learner", person) for person in learners] + [("trainer", person) for person in trainers]
 
 
-def _rss_by_pid(server: GunicornServer) -> dict[int, float]:
-    return dict(zip(server.worker_pids(), server.worker_rss_mb()))
-
-
 def _measure(database: str, database_url: str, workdir: Path, settings: ServerSettings, sizes: Sizes,
              hello: Tally) -> list[Measurement]:
     classes, quiz_module = _seed(database_url, workdir)
     env = {"ARTICLE26_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "b" * 64,
            "COURSES_DIR": str(workdir / "courses")}
     with GunicornServer("bench.apps:article26()", settings, env=env, ready_path="/healthz") as server:
+        rss_boot = server.worker_rss_by_pid()
         people = _people(server.port, classes, quiz_module)
         run_people(server.port, people, sizes.warm_up_seconds)
-        rss_start = _rss_by_pid(server)
+        rss_start = server.worker_rss_by_pid()
         tally = run_people(server.port, people, sizes.seconds)
-        rss_end = _rss_by_pid(server)
+        rss_end = server.worker_rss_by_pid()
     learner, trainer = tally.result("learner"), tally.result("trainer")
     everything = tally.result("learner", "trainer")
     hello_all = hello.result("hello")
@@ -287,7 +284,8 @@ def _measure(database: str, database_url: str, workdir: Path, settings: ServerSe
     for number, pid in enumerate(sorted(rss_start), start=1):
         start, end = rss_start[pid], rss_end.get(pid, float("nan"))
         rows.append(Measurement(
-            f"{label}: RSS of worker {number}, end vs start ({database})", end, "MB", start, "same worker at start",
+            f"{label}: RSS of worker {number}, end vs start ({database}; {rss_boot.get(pid, 0):.0f} MB at boot)",
+            end, "MB", start, "same worker at start",
             "< 10% growth", not replaced and end < 1.10 * start))
     if replaced:
         rows.append(Measurement(f"{label}: workers replaced during the run ({database})",
