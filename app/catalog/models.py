@@ -77,6 +77,8 @@ class Module(db.Model):
     toc: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # The quiz as data: settings, scenarios and questions with correct flags. Never sent to a learner's page as is.
     quiz: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Lets lists of modules say "has a quiz" without loading every quiz.
+    question_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic locking for the browser editor
@@ -88,7 +90,7 @@ class Module(db.Model):
 
     @property
     def has_quiz(self) -> bool:
-        return bool(self.quiz and self.quiz.get("questions"))
+        return self.question_count > 0
 
 
 class ContentRevision(db.Model):

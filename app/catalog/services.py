@@ -79,6 +79,7 @@ def apply_module(module: Module, parsed: content.Module) -> None:
     module.trainer_html = parsed.trainer_html
     module.toc = [dataclasses.asdict(entry) for entry in parsed.toc]
     module.quiz = quiz_as_data(parsed.quiz)
+    module.question_count = len(parsed.quiz.questions) if parsed.quiz else 0
     module.word_count = parsed.word_count
     module.archived = False
 

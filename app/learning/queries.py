@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer, load_only, selectinload, undefer
 
 from app.access import readable_courses_filter
 from app.auth.models import User
@@ -14,7 +14,9 @@ from app.learning.services import module_done, quizzes_required, required_module
 
 VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe's alphabet
 # What lists and navigation need from a module: never the rendered pages or the source.
-MODULE_LIGHT = (defer(Module.learner_html), defer(Module.trainer_html), defer(Module.source))
+# What lists of modules need; a page that shows one module loads its content with load_module_content().
+MODULE_LIGHT = (load_only(Module.id, Module.course_id, Module.slug, Module.position, Module.title,
+                          Module.estimated_minutes, Module.archived, Module.question_count),)
 COURSE_LIGHT = (defer(Course.source), defer(Course.intro_html))
 
 
@@ -161,6 +163,12 @@ def standards_by_code(session: Session, codes: list[str]) -> dict[str, StandardE
     return {entry.code: entry for entry in session.scalars(select(StandardEntry).where(StandardEntry.code.in_(codes)))}
 
 
+def load_module_content(session: Session, module: Module) -> Module:
+    """One query for the columns a module page shows (lists load modules light)."""
+    session.refresh(module, ["learner_html", "trainer_html", "toc", "quiz", "standards", "objectives"])
+    return module
+
+
 def module_progress(session: Session, user: User, module: Module) -> ModuleProgress | None:
     return _progress_rows(session, user, [module.id]).get(module.id)
 
@@ -218,7 +226,7 @@ def standards_index(session: Session, user: User) -> StandardsIndex:
         select(Module)
         .join(Course, Course.id == Module.course_id)
         .where(Course.status == CourseStatus.PUBLISHED, Module.archived.is_(False))
-        .options(*MODULE_LIGHT, defer(Module.quiz), selectinload(Module.course).options(*COURSE_LIGHT))
+        .options(*MODULE_LIGHT, undefer(Module.standards), selectinload(Module.course).options(*COURSE_LIGHT))
         .order_by(Course.title, Module.position)
     ))
     modules_by_code: dict[str, list[Module]] = {}

@@ -70,7 +70,7 @@ def enrol(slug: str):
 @login_required
 def module(slug: str, module_slug: str):
     course = readable_course_or_404(slug)
-    module = active_module_or_404(course, module_slug)
+    module = queries.load_module_content(db.session, active_module_or_404(course, module_slug))
     progress = queries.module_progress(db.session, current_user, module)
     modules = course.active_modules
     index = modules.index(module)

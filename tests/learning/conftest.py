@@ -41,6 +41,7 @@ def build_course(app, slug="torture-prevention", modules=3, quiz_modules=(), sta
                              f'<aside class="callout facilitator"><p>Facilitator note {number}.</p></aside>',
                 toc=[{"level": 2, "anchor": f"part-{number}", "title": f"Part {number}"}],
                 quiz=QUIZ if number in quiz_modules else None, archived=number in archived,
+                question_count=len(QUIZ["questions"]) if number in quiz_modules else 0,
             ))
         db.session.add(course)
         db.session.commit()
