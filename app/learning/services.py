@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
@@ -168,10 +168,21 @@ def standards_covered(course: Course) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def _with_light_modules(session: Session, course: Course) -> Course:
+    """Completion reads each module's status fields and standards, never its content: when the course was loaded
+    without its modules (the quiz pages), load them light instead of letting the relationship bring their HTML."""
+    if "modules" not in inspect(course).dict:
+        set_committed_value(course, "modules", session.scalars(
+            select(Module).where(Module.course_id == course.id).order_by(Module.position)
+            .options(load_only(Module.id, Module.course_id, Module.slug, Module.position, Module.archived,
+                               Module.question_count, Module.standards))).all())
+    return course
+
+
 def check_course_completion(session: Session, user: User, course: Course) -> Certificate | None:
     """The course certificate if the completion rule is met — issued now if it was not yet — else None.
     Issued at most once per learner and course: the unique constraint decides between concurrent callers."""
-    module_ids = [module.id for module in course.active_modules]
+    module_ids = [module.id for module in _with_light_modules(session, course).active_modules]
     progress_rows = session.scalars(
         select(ModuleProgress).where(ModuleProgress.user_id == user.id, ModuleProgress.module_id.in_(module_ids))
     ).all() if module_ids else []

@@ -3,7 +3,7 @@
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager, defer, selectinload
 
 from app.access import attempts_filter
 from app.auth.models import User
@@ -15,7 +15,8 @@ def module_with_course(session: Session, course_slug: str, module_slug: str) -> 
     return session.scalar(
         select(Module)
         .join(Module.course)
-        .options(contains_eager(Module.course))
+        .options(contains_eager(Module.course).defer(Course.source).defer(Course.intro_html),
+                 defer(Module.source), defer(Module.learner_html), defer(Module.trainer_html), defer(Module.toc))
         .where(Course.slug == course_slug, Module.slug == module_slug)
     )
 

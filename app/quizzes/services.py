@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -139,17 +139,12 @@ def submit_attempt(session: Session, user: User, attempt: QuizAttempt, module: M
     ).rowcount
     if flipped != 1:
         raise AttemptAlreadySubmitted(_("This attempt has already been submitted."))
-    session.add_all(
-        AttemptAnswer(
-            attempt_id=attempt.id,
-            question_key=question_id,
-            response=answers[question_id],
-            correct=grade.correct,
-            points=grade.points,
-        )
-        for question_id, grade in result.grades.items()
-    )
-    session.flush()
+    if result.grades:  # one executemany, not one INSERT ... RETURNING per question
+        session.execute(insert(AttemptAnswer), [
+            {"attempt_id": attempt.id, "question_key": question_id, "response": answers[question_id],
+             "correct": grade.correct, "points": grade.points}
+            for question_id, grade in result.grades.items()
+        ])
     session.expire(attempt)
     learning.record_quiz_result(session, user, module, result.score, result.passed)
     return learning.check_course_completion(session, user, module.course)
