@@ -163,9 +163,10 @@ def standards_by_code(session: Session, codes: list[str]) -> dict[str, StandardE
     return {entry.code: entry for entry in session.scalars(select(StandardEntry).where(StandardEntry.code.in_(codes)))}
 
 
-def load_module_content(session: Session, module: Module) -> Module:
-    """One query for the columns a module page shows (lists load modules light)."""
-    session.refresh(module, ["learner_html", "trainer_html", "toc", "quiz", "standards", "objectives"])
+def load_module_content(session: Session, module: Module, *, html: str) -> Module:
+    """One query for the columns a module page shows (lists load modules light); `html` names the one version of
+    the body this reader gets: "learner_html" or "trainer_html"."""
+    session.refresh(module, [html, "toc", "standards", "objectives"])
     return module
 
 

@@ -70,13 +70,14 @@ def enrol(slug: str):
 @login_required
 def module(slug: str, module_slug: str):
     course = readable_course_or_404(slug)
-    module = queries.load_module_content(db.session, active_module_or_404(course, module_slug))
+    html = "trainer_html" if can_see_facilitator_notes(current_user) else "learner_html"
+    module = queries.load_module_content(db.session, active_module_or_404(course, module_slug), html=html)
     progress = queries.module_progress(db.session, current_user, module)
     modules = course.active_modules
     index = modules.index(module)
     page = render_template(
         "learning/module.html", course=course, module=module, progress=progress,
-        body_html=module.trainer_html if can_see_facilitator_notes(current_user) else module.learner_html,
+        body_html=getattr(module, html),
         previous_module=modules[index - 1] if index > 0 else None,
         next_module=modules[index + 1] if index + 1 < len(modules) else None,
         position=index + 1, module_count=len(modules),
