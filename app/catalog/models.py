@@ -137,4 +137,6 @@ class StandardEntry(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     instrument_title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(32), default="")
+    # What the instrument's numbered items are (article, principle, rule ...): "BPUFF Principle 9", not "Art. 9".
+    unit: Mapped[str] = mapped_column(String(16), default="article", server_default="article")
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -176,7 +176,8 @@ def sync_standards(session: Session, registry: content.StandardsRegistry) -> int
         for code, article, title in rows:
             position += 1
             wanted[code] = {"instrument": instrument.key, "article": article, "title": title,
-                            "instrument_title": instrument.title, "kind": instrument.kind, "position": position}
+                            "instrument_title": instrument.title, "kind": instrument.kind, "unit": instrument.unit,
+                            "position": position}
     written = 0
     for code, values in wanted.items():
         entry = existing.get(code)
@@ -201,13 +202,13 @@ def registry_from_database(session: Session) -> content.StandardsRegistry:
     instruments: dict[str, dict[str, Any]] = {}
     for entry in entries:
         group = instruments.setdefault(entry.instrument, {"title": entry.instrument_title, "kind": entry.kind,
-                                                          "articles": []})
+                                                          "unit": entry.unit, "articles": []})
         if entry.article is not None:
             group["articles"].append(content.Standard(code=entry.code, instrument=entry.instrument,
                                                       article=entry.article, title=entry.title,
-                                                      instrument_title=entry.instrument_title))
+                                                      instrument_title=entry.instrument_title, unit=entry.unit))
     return content.StandardsRegistry(instruments=tuple(
         content.Instrument(key=key, title=group["title"], kind=group["kind"], adopted=None, source=None,
-                           articles=tuple(group["articles"]))
+                           articles=tuple(group["articles"]), unit=group["unit"])
         for key, group in instruments.items()
     ))

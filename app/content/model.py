@@ -30,6 +30,21 @@ def has_errors(problems) -> bool:
     return any(problem.severity == "error" for problem in problems)
 
 
+# What an instrument's numbered items are, and how a citation names one: "ICCPR Art. 9" but "BPUFF Principle 9" and
+# "NMR Rule 43" — calling a principle an article is a citation error.
+UNIT_CITATION_WORDS = {
+    "article": "Art.",
+    "principle": "Principle",
+    "rule": "Rule",
+    "guideline": "Guideline",
+    "value": "Value",
+    "paragraph": "Paragraph",
+    "section": "Section",
+    "phase": "Phase",
+}
+DEFAULT_UNIT = "article"
+
+
 @dataclass(frozen=True)
 class Standard:
     code: str
@@ -37,13 +52,15 @@ class Standard:
     article: str | None
     title: str
     instrument_title: str
+    unit: str = DEFAULT_UNIT
 
     @property
     def label(self) -> str:
-        """How a page cites it: "ICCPR Art. 9 — Liberty and security of person", or "CCLEO — Code of Conduct ..."."""
+        """How a page cites it: "ICCPR Art. 9 — Liberty and security of person", "BPUFF Principle 9 — ...", or
+        "CCLEO — Code of Conduct ..."."""
         if self.article is None:
             return f"{self.instrument} — {self.instrument_title}"
-        return f"{self.instrument} Art. {self.article} — {self.title}"
+        return f"{self.instrument} {UNIT_CITATION_WORDS[self.unit]} {self.article} — {self.title}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,7 @@ class Instrument:
     adopted: str | None
     source: str | None
     articles: tuple[Standard, ...]
+    unit: str = DEFAULT_UNIT  # what the `articles` are: see UNIT_CITATION_WORDS
 
 
 @dataclass(frozen=True)
@@ -70,6 +88,7 @@ class StandardsRegistry:
                 article=None,
                 title=instrument.title,
                 instrument_title=instrument.title,
+                unit=instrument.unit,
             )
             for article in instrument.articles:
                 by_code[article.code] = article

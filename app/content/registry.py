@@ -9,10 +9,11 @@ from yaml.nodes import MappingNode, ScalarNode
 
 from .frontmatter import NULL_TAG, Document, FrontMatter, describe, index_mapping, parse_front_matter
 from .files import read_text_file
-from .model import Instrument, Problem, Standard, StandardsRegistry
+from .model import DEFAULT_UNIT, UNIT_CITATION_WORDS, Instrument, Problem, Standard, StandardsRegistry
 
 INSTRUMENT_KINDS = ("treaty", "declaration", "principles", "guidance", "general-comment", "case-law")
-INSTRUMENT_KEYS = ("title", "kind", "adopted", "source", "articles")
+INSTRUMENT_KEYS = ("title", "kind", "unit", "adopted", "source", "articles")
+ARTICLE_UNITS = tuple(UNIT_CITATION_WORDS)
 INSTRUMENT_KEY = re.compile(r"[A-Z][A-Z0-9]*")
 # The first hyphen of a code separates instrument from article, so an article key may not start with one.
 ARTICLE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9.()-]*")
@@ -72,20 +73,22 @@ def _read_instrument(key: str, line: int, node, registry: FrontMatter) -> Instru
             fields.error(line, f"instrument '{key}' is missing required key '{required}'")
     title = fields.text("title")
     kind = fields.choice("kind", INSTRUMENT_KINDS)
+    unit = fields.choice("unit", ARTICLE_UNITS) or DEFAULT_UNIT
     adopted = fields.text("adopted")
     source = fields.text("source")
     articles: list[Standard] = []
     articles_entry = entries.get("articles")
     if articles_entry is not None:
-        articles = _read_articles(key, title or key, articles_entry.node, fields)
+        articles = _read_articles(key, title or key, unit, articles_entry.node, fields)
     registry.problems.extend(fields.problems)
     if title is None:
         return None
-    # An instrument with a bad kind is reported but still registered, so its codes do not cascade into errors.
-    return Instrument(key=key, title=title, kind=kind or "", adopted=adopted, source=source, articles=tuple(articles))
+    # An instrument with a bad kind or unit is reported but still registered, so its codes do not cascade into errors.
+    return Instrument(key=key, title=title, kind=kind or "", adopted=adopted, source=source, articles=tuple(articles),
+                      unit=unit)
 
 
-def _read_articles(instrument_key: str, instrument_title: str, node, fields: FrontMatter) -> list[Standard]:
+def _read_articles(instrument_key: str, instrument_title: str, unit: str, node, fields: FrontMatter) -> list[Standard]:
     if not isinstance(node, MappingNode):
         fields.error(fields.line_of(node), f"'articles' of '{instrument_key}' must map article keys to titles")
         return []
@@ -107,6 +110,7 @@ def _read_articles(instrument_key: str, instrument_title: str, node, fields: Fro
                 article=article_key,
                 title=value.value.strip(),
                 instrument_title=instrument_title,
+                unit=unit,
             )
         )
     return articles

@@ -3,8 +3,9 @@ from sqlalchemy import func, select
 
 from app.catalog.cli import sync_library
 from app.catalog.models import ContentRevision, Course, CourseAsset, Module, StandardEntry
+from app.catalog.services import registry_from_database
 from app.extensions import db
-from tests.course_builder import module_text, write_course
+from tests.course_builder import STANDARDS_YAML, module_text, write_course
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
@@ -35,6 +36,27 @@ def test_cold_sync_creates_course_modules_revisions_and_standards(app, tmp_path)
         assert "SECRET FACILITATOR NOTE" not in module.learner_html
         assert "SECRET FACILITATOR NOTE" in module.trainer_html
         assert [question["id"] for question in module.quiz["questions"]][:2] == ["m3-single", "m3-multiple"]
+
+
+def test_sync_stores_each_instruments_unit_and_reads_it_back(app, tmp_path):
+    bpuff = "BPUFF:\n  title: Basic Principles on the Use of Force\n  kind: principles\n  articles:\n    9: Firearms\n"
+    (tmp_path / "standards.yaml").write_text(STANDARDS_YAML + bpuff)
+    write_course(tmp_path)
+    ok, output = run_sync(app, tmp_path)
+    assert ok, output
+    with app.app_context():
+        assert db.session.get(StandardEntry, "BPUFF-9").unit == "article"  # not given: the default
+    (tmp_path / "standards.yaml").write_text(STANDARDS_YAML + bpuff.replace("kind: principles\n",
+                                                                            "kind: principles\n  unit: principle\n"))
+    ok, output = run_sync(app, tmp_path)
+    assert ok, output
+    with app.app_context():
+        units = dict(db.session.execute(select(StandardEntry.code, StandardEntry.unit)).all())
+        assert (units["BPUFF"], units["BPUFF-9"], units["CAT-15"]) == ("principle", "principle", "article")
+        registry = registry_from_database(db.session)
+        assert registry.get("BPUFF-9").label == "BPUFF Principle 9 — Firearms"
+        assert registry.get("CAT-15").label == "CAT Art. 15 — Exclusion of statements obtained by torture"
+        assert [(instrument.key, instrument.unit) for instrument in registry.instruments][-1] == ("BPUFF", "principle")
 
 
 def test_unchanged_folder_writes_nothing(app, tmp_path):

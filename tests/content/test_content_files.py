@@ -184,9 +184,18 @@ def test_registry_binary_file(tmp_path):
             [
                 "s.yaml:3: 'kind' must be one of treaty, declaration, principles, guidance, general-comment, "
                 "case-law, not 'law'",
-                "s.yaml:4: unknown key 'url' in instrument 'ICCPR' (allowed: title, kind, adopted, source, articles)",
+                "s.yaml:4: unknown key 'url' in instrument 'ICCPR' (allowed: title, kind, unit, adopted, source, "
+                "articles)",
             ],
         ),
+        (
+            "BPUFF:\n  title: T\n  kind: principles\n  unit: chapter\n",
+            [
+                "s.yaml:4: 'unit' must be one of article, principle, rule, guideline, value, paragraph, section, "
+                "phase, not 'chapter'"
+            ],
+        ),
+        ("BPUFF:\n  title: T\n  kind: principles\n  unit:\n", ["s.yaml:4: 'unit' is empty"]),
         ("ICCPR:\n  title: T\n  kind: treaty\n  articles: [9]\n", ["s.yaml:4: 'articles' of 'ICCPR' must map article keys to titles"]),
         (
             'ICCPR:\n  title: T\n  kind: treaty\n  articles:\n    "9":\n    "-x": y\n',
@@ -209,6 +218,30 @@ def test_registry_keeps_instrument_with_a_bad_kind_so_codes_do_not_cascade():
     registry, problems = parse_registry_source("GC:\n  title: General comment\n  kind: commentary\n  articles:\n    1: x\n")
     assert len(problems) == 1
     assert "GC-1" in registry
+
+
+def test_registry_unit_names_what_the_articles_are_and_defaults_to_article():
+    registry, problems = parse_registry_source(
+        "NMR:\n  title: Nelson Mandela Rules\n  kind: principles\n  unit: rule\n  articles:\n    43: No torture\n"
+        "ICCPR:\n  title: Covenant\n  kind: treaty\n  articles:\n    9: Liberty\n"
+    )
+    assert problems == ()
+    assert [(instrument.key, instrument.unit) for instrument in registry.instruments] == [("NMR", "rule"),
+                                                                                          ("ICCPR", "article")]
+    assert (registry.get("NMR").unit, registry.get("NMR-43").unit, registry.get("ICCPR-9").unit) == ("rule", "rule",
+                                                                                                     "article")
+    assert registry.get("NMR-43").label == "NMR Rule 43 — No torture"
+    assert registry.get("ICCPR-9").label == "ICCPR Art. 9 — Liberty"
+
+
+def test_registry_keeps_instrument_with_a_bad_unit_as_articles_so_codes_do_not_cascade():
+    registry, problems = parse_registry_source("BPUFF:\n  title: T\n  kind: principles\n  unit: principles\n"
+                                               "  articles:\n    9: Firearms\n", path="s.yaml")
+    assert [str(problem) for problem in problems] == [
+        "s.yaml:4: 'unit' must be one of article, principle, rule, guideline, value, paragraph, section, phase, "
+        "not 'principles'"
+    ]
+    assert registry.get("BPUFF-9").unit == "article"
 
 
 def test_unquoted_article_numbers_and_dates_stay_as_written():

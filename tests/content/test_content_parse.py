@@ -12,6 +12,7 @@ from app.content import (
     CompletionRule,
     Option,
     Scenario,
+    Standard,
     TocEntry,
     normalise_answer,
     parse_course_folder,
@@ -248,11 +249,43 @@ def test_registry(registry):
     assert standard.instrument_title == "International Covenant on Civil and Political Rights"
     assert standard.label == "ICCPR Art. 9 — Liberty and security of person"
     assert registry.get("BOP").article is None
+    assert (registry.get("BOP").unit, registry.get("BOP-12").unit) == ("principle", "principle")
+    assert standard.unit == "article"
+    assert registry.get("BOP-12").label == "BOP Principle 12 — Records of arrest"
     assert registry.get("nope") is None
     iccpr = registry.instruments[0]
     assert (iccpr.key, iccpr.kind, iccpr.adopted) == ("ICCPR", "treaty", "1966-12-16")
     assert [article.code for article in iccpr.articles] == ["ICCPR-7", "ICCPR-9", "ICCPR-14"]
     assert registry.codes[:4] == ("ICCPR", "ICCPR-7", "ICCPR-9", "ICCPR-14")
+
+
+@pytest.mark.parametrize(
+    ("instrument", "unit", "label"),
+    [
+        ("ICCPR", "article", "ICCPR Art. 9 — Title"),
+        ("BPUFF", "principle", "BPUFF Principle 9 — Title"),
+        ("NMR", "rule", "NMR Rule 9 — Title"),
+        ("GRP", "guideline", "GRP Guideline 9 — Title"),
+        ("BANGALORE", "value", "BANGALORE Value 9 — Title"),
+        ("GC", "paragraph", "GC Paragraph 9 — Title"),
+        ("X", "section", "X Section 9 — Title"),
+        ("WPHRE", "phase", "WPHRE Phase 9 — Title"),
+    ],
+)
+def test_label_names_the_unit(instrument, unit, label):
+    standard = Standard(code=f"{instrument}-9", instrument=instrument, article="9", title="Title",
+                        instrument_title="Instrument", unit=unit)
+    assert standard.label == label
+    whole = Standard(code=instrument, instrument=instrument, article=None, title="Instrument",
+                     instrument_title="Instrument", unit=unit)
+    assert whole.label == f"{instrument} — Instrument"
+
+
+def test_standard_callout_cites_a_principle_as_a_principle(registry):
+    rendered = render_markdown(":::standard BOP-12 ICCPR-9\n:::\n", course_slug="c", registry=registry)
+    assert rendered.problems == ()
+    assert '<a href="/standards#BOP-12">BOP Principle 12 — Records of arrest</a>' in rendered.html
+    assert '<a href="/standards#ICCPR-9">ICCPR Art. 9 — Liberty and security of person</a>' in rendered.html
 
 
 def test_render_markdown_alone():

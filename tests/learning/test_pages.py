@@ -2,6 +2,7 @@ import re
 
 from sqlalchemy import select
 
+from app.catalog.models import StandardEntry
 from app.extensions import db
 from app.learning.models import Enrolment, ModuleProgress
 from tests.conftest import sign_in
@@ -205,3 +206,23 @@ class TestStandards:
         html = text_of(client.get("/standards"))
         covered = re.search(r'<li id="CAT-2" class="covered">', html)
         assert covered and '<li id="ICCPR-7" class="">' in html
+
+    def test_articles_are_named_by_their_instruments_unit(self, app, client, course_builder):
+        course_builder(modules=1)
+        with app.app_context():
+            db.session.add_all([
+                StandardEntry(code="BPUFF", instrument="BPUFF", article=None, title="Basic Principles",
+                              instrument_title="Basic Principles", unit="principle", position=10),
+                StandardEntry(code="BPUFF-9", instrument="BPUFF", article="9", title="Firearms",
+                              instrument_title="Basic Principles", unit="principle", position=11),
+                StandardEntry(code="NMR", instrument="NMR", article=None, title="Nelson Mandela Rules",
+                              instrument_title="Nelson Mandela Rules", unit="rule", position=12),
+                StandardEntry(code="NMR-43", instrument="NMR", article="43", title="No torture",
+                              instrument_title="Nelson Mandela Rules", unit="rule", position=13),
+            ])
+            db.session.commit()
+        html = text_of(client.get("/standards"))
+        assert re.search(r'<li id="BPUFF-9" class=""><strong>Principle 9</strong> — Firearms', html)
+        assert re.search(r'<li id="NMR-43" class=""><strong>Rule 43</strong> — No torture', html)
+        assert re.search(r'<li id="CAT-2" class=""><strong>Article 2</strong> — Absolute prohibition', html)
+        assert "Article 9" not in html and "Article 43" not in html
