@@ -184,6 +184,7 @@ def preview(slug: str):
     return jsonify({
         "html": _preview_html(checked, module, course),
         "problems": [{"line": p.line, "message": p.message, "severity": p.severity} for p in checked.problems],
+        "problems_html": render_template("authoring/_problem_list.html", checked=checked, live=True),
     })
 
 

@@ -109,6 +109,15 @@ def test_live_preview_endpoint_returns_sanitised_html_and_problems(trainer_clien
     assert "<script" not in response.json["html"] and "onerror" not in response.json["html"]
     bad = trainer_client.post("/author/test-course/preview", data={"module": "module-1", "source": "no front matter"})
     assert bad.json["problems"] and bad.json["problems"][0]["severity"] == "error"
+    assert "Line 1:" in bad.json["problems_html"] and 'role="alert"' not in bad.json["problems_html"]
+
+
+def test_preview_problems_are_escaped_html(trainer_client, course):
+    bad = trainer_client.post("/author/test-course/preview", data={
+        "module": "module-1", "source": "---\ntitle: x\n<img src=x onerror=alert(1)>: 1\n---\n"})
+    assert bad.json["problems"]
+    assert any("<img" in problem["message"] for problem in bad.json["problems"])
+    assert "<img" not in bad.json["problems_html"] and "&lt;img" in bad.json["problems_html"]
 
 
 def test_duplicate_question_id_across_modules_is_refused(trainer_client, app, make):

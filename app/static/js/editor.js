@@ -11,26 +11,6 @@
   var timer = null;
   var latest = 0;
 
-  function renderProblems(list) {
-    problems.textContent = "";
-    if (!list.length) { return; }
-    var box = document.createElement("div");
-    var hasErrors = list.some(function (p) { return p.severity === "error"; });
-    box.className = "problems" + (hasErrors ? " has-errors" : "");
-    var heading = document.createElement("h2");
-    heading.textContent = hasErrors ? "Errors (not saved until fixed)" : "Warnings";
-    box.appendChild(heading);
-    var items = document.createElement("ul");
-    list.forEach(function (p) {
-      var item = document.createElement("li");
-      item.className = "problem-" + p.severity;
-      item.textContent = "Line " + p.line + ": " + (p.severity === "warning" ? "warning: " : "") + p.message;
-      items.appendChild(item);
-    });
-    box.appendChild(items);
-    problems.appendChild(box);
-  }
-
   function refresh() {
     var request = ++latest;
     var body = new FormData();
@@ -41,13 +21,23 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data || request !== latest) { return; }
-        if (data.html) { preview.innerHTML = data.html; }  // sanitised by the server (nh3 allow-list)
-        renderProblems(data.problems || []);
+        // Both rendered by the server: the HTML sanitised (nh3 allow-list), the problems escaped and translated.
+        if (data.html) { preview.innerHTML = data.html; }
+        problems.innerHTML = data.problems_html || "";
       })
       .catch(function () { /* offline: the Preview button still works */ });
   }
 
+  // Text that is not saved yet (typed here, or sent back by the server after a preview, a refused save or a
+  // conflict) makes leaving the page ask first; submitting the form is how it gets saved, so it never asks.
+  var unsaved = source.getAttribute("data-unsaved") === "1";
+  form.addEventListener("submit", function () { unsaved = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved) { event.preventDefault(); event.returnValue = ""; }
+  });
+
   source.addEventListener("input", function () {
+    unsaved = true;
     clearTimeout(timer);
     timer = setTimeout(refresh, 600);
   });
