@@ -18,7 +18,7 @@ from app.quizzes.models import AttemptAnswer, AttemptStatus, QuizAttempt
 from config import TestingConfig
 from tests.course_builder import module_text
 from tests.databases import throwaway_databases
-from tests.factories import Factory
+from tests.factories import DEFAULT_PASSWORD, Factory
 from tests.multiserver.harness import AppServer, Browser, open_attempt, sign_in
 from tests.processes import unavailable
 
@@ -159,11 +159,17 @@ def test_concurrent_quiz_submissions_across_both_servers_are_each_recorded_once(
                                      .where(ModuleProgress.user_id == user.id)) == 1
 
 
-def test_each_server_logs_one_line_per_request_to_stderr(site):
-    _app, servers, _people, _course = site
+def test_each_server_logs_one_line_per_request_to_stderr_and_no_secret(site):
+    """Runs last: by now both logs hold this module's sign-ins, failed sign-ins, edits and quiz submissions."""
+    _app, servers, people, _course = site
+    browser = Browser()
+    assert sign_in(browser, servers[0], people["learner"]).status == 302
+    secrets_seen = [DEFAULT_PASSWORD, "not the password", *browser.cookies.values()]
     for server in servers:
-        Browser().get(server, "/courses?page=secret-query")
+        browser.get(server, "/courses?page=secret-query")
         lines = server.log_path.read_text().splitlines()
         requests = [line for line in lines if " article26.requests " in line]
         assert any(re.fullmatch(r"\S+ article26\.requests GET /courses 200 \d+\.\dms", line) for line in requests)
-        assert not any("secret-query" in line for line in lines)
+        assert any(re.fullmatch(r"\S+ article26\.requests POST /signin 302 \d+\.\dms", line) for line in requests)
+        leaked = [line for line in lines for secret in ("secret-query", *secrets_seen) if secret in line]
+        assert leaked == []
