@@ -17,6 +17,10 @@ from app.extensions import db
 from config import TestingConfig
 from tests.factories import DEFAULT_PASSWORD, Factory
 
+# One definition of the browser fixtures for the whole suite: a second session-scoped Chromium would start a second
+# Playwright inside the first one's event loop.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:

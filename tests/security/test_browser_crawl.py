@@ -1,4 +1,4 @@
-"""A headless-browser crawl (Debian's Chromium through Playwright; fixtures from tests/browser/conftest.py) of every
+"""A headless-browser crawl (Debian's Chromium through Playwright; fixtures from tests/browser/fixtures.py) of every
 page reachable by links from the home page and the dashboards, as each role: no request leaves the origin, no
 page fails, and on every page the CSP blocks a script inserted into the DOM and reports the violation.
 
@@ -8,8 +8,6 @@ from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-
-from tests.browser.conftest import browser, browser_login, live_server  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser]
 
@@ -64,8 +62,8 @@ def crawl(page, origin: str, starts: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("who", ["anonymous", "learner", "trainer", "admin"])
-def test_every_linked_page_stays_on_the_origin_and_its_csp_blocks_injected_script(browser, live_server,  # noqa: F811
-                                                                                    browser_login, world, who):  # noqa: F811
+def test_every_linked_page_stays_on_the_origin_and_its_csp_blocks_injected_script(browser, live_server,
+                                                                                    browser_login, world, who):
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(10_000)
     page = context.new_page()
