@@ -1,0 +1,42 @@
+"""Usable at 320 px wide (a small phone): no page scrolls sideways. Wide content (the progress grid, tables) scrolls
+inside its own box instead, so the page around it still fits."""
+
+import pytest
+
+NARROW = {"width": 320, "height": 640}
+
+LEARNER_PAGES = ["/", "/courses", "/courses/test-course", "/courses/test-course/m/module-1",
+                 "/courses/test-course/m/module-2/quiz", "/learning", "/standards", "/account", "/join"]
+TRAINER_PAGES = ["/classes", "/classes/{id}", "/classes/{id}/report", "/author/", "/author/test-course",
+                 "/author/test-course/m/module-1"]
+
+
+@pytest.fixture
+def site(make, people):
+    course = make.course(modules=2, quiz_modules=(2,))
+    classroom = make.classroom(people.trainer, members=[people.learner])
+    make.assignment(classroom, course)
+    return classroom
+
+
+def overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("who, paths", [("anonymous", ["/", "/courses", "/signin", "/signup", "/privacy"]),
+                                        ("learner", LEARNER_PAGES), ("trainer", TRAINER_PAGES)])
+def test_no_page_scrolls_sideways_at_320_px(browser, live_server, browser_login, people, site, who, paths):
+    context = browser.new_context(base_url=live_server.url, viewport=NARROW)
+    page = context.new_page()
+    try:
+        if who != "anonymous":
+            browser_login(page, getattr(people, who))
+        wide = {}
+        for path in paths:
+            response = page.goto(path.format(id=site.id))
+            assert response.status == 200, path
+            if overflow(page) > 0:
+                wide[path] = overflow(page)
+    finally:
+        context.close()
+    assert wide == {}
