@@ -9,14 +9,16 @@ from sqlalchemy.orm import Session, defer, load_only, selectinload, undefer
 from app.access import readable_courses_filter
 from app.auth.models import User
 from app.catalog.models import Course, CourseStatus, Module, StandardEntry
+from app.catalog.queries import with_modules_loaded
 from app.learning.models import Certificate, Enrolment, ModuleProgress
 from app.learning.services import module_done, quizzes_required, required_modules
 
 VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe's alphabet
 # What lists and navigation need from a module: never the rendered pages or the source.
 # What lists of modules need; a page that shows one module loads its content with load_module_content().
-MODULE_LIGHT = (load_only(Module.id, Module.course_id, Module.slug, Module.position, Module.title,
-                          Module.estimated_minutes, Module.archived, Module.question_count),)
+MODULE_LIGHT_COLUMNS = (Module.id, Module.course_id, Module.slug, Module.position, Module.title,
+                        Module.estimated_minutes, Module.archived, Module.question_count)
+MODULE_LIGHT = (load_only(*MODULE_LIGHT_COLUMNS),)
 COURSE_LIGHT = (defer(Course.source), defer(Course.intro_html))
 
 
@@ -147,10 +149,9 @@ def catalog_for(session: Session, user: User, audience: str = "", language: str 
 
 
 def course_with_modules(session: Session, slug: str, *, with_intro: bool = False) -> Course | None:
-    options = [selectinload(Course.modules).options(*MODULE_LIGHT), defer(Course.source)]
-    if not with_intro:
-        options.append(defer(Course.intro_html))
-    return session.scalars(select(Course).where(Course.slug == slug).options(*options)).one_or_none()
+    options = [defer(Course.source)] if with_intro else [defer(Course.source), defer(Course.intro_html)]
+    course = session.scalars(select(Course).where(Course.slug == slug).options(*options)).one_or_none()
+    return with_modules_loaded(session, course, *MODULE_LIGHT_COLUMNS) if course is not None else None
 
 
 def course_progress(session: Session, user: User, course: Course) -> CourseProgress:

@@ -8,11 +8,12 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, inspect, select, update
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
 from app.catalog.models import Course, Module
+from app.catalog.queries import with_modules_loaded
 from app.extensions import utcnow
 from app.learning.models import Certificate, Enrolment, ModuleProgress
 
@@ -168,21 +169,13 @@ def standards_covered(course: Course) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def _with_light_modules(session: Session, course: Course) -> Course:
-    """Completion reads each module's status fields and standards, never its content: when the course was loaded
-    without its modules (the quiz pages), load them light instead of letting the relationship bring their HTML."""
-    if "modules" not in inspect(course).dict:
-        set_committed_value(course, "modules", session.scalars(
-            select(Module).where(Module.course_id == course.id).order_by(Module.position)
-            .options(load_only(Module.id, Module.course_id, Module.slug, Module.position, Module.archived,
-                               Module.question_count, Module.standards))).all())
-    return course
-
-
 def check_course_completion(session: Session, user: User, course: Course) -> Certificate | None:
     """The course certificate if the completion rule is met — issued now if it was not yet — else None.
     Issued at most once per learner and course: the unique constraint decides between concurrent callers."""
-    module_ids = [module.id for module in _with_light_modules(session, course).active_modules]
+    # Completion reads each module's status fields and standards, never its content.
+    with_modules_loaded(session, course, Module.id, Module.course_id, Module.slug, Module.position, Module.archived,
+                        Module.question_count, Module.standards)
+    module_ids = [module.id for module in course.active_modules]
     progress_rows = session.scalars(
         select(ModuleProgress).where(ModuleProgress.user_id == user.id, ModuleProgress.module_id.in_(module_ids))
     ).all() if module_ids else []
