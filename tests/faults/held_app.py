@@ -22,6 +22,13 @@ HOLD_HEADER = "X-Hold-Before-Commit"
 HOLD_SECONDS = 30  # a held request gives up (and fails) after this, so a broken test cannot hang a worker
 
 
+def _announce(path: Path, text: str) -> None:
+    """Write then rename: a test polling for the file never finds it empty."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
 def hold_folder() -> Path:
     return Path(os.environ["A26_HOLD_DIR"])
 
@@ -31,7 +38,7 @@ def _hold_before_commit(_session) -> None:
         return
     g.held = True
     name = request.headers[HOLD_HEADER]
-    (hold_folder() / f"held-{name}").write_text(str(os.getpid()))
+    _announce(hold_folder() / f"held-{name}", str(os.getpid()))
     release = hold_folder() / f"release-{name}"
     deadline = time.monotonic() + HOLD_SECONDS
     while not (release.exists() or (hold_folder() / "release-all").exists()):
