@@ -37,7 +37,10 @@ def test_leaving_with_unsaved_text_asks_first_and_saving_clears_it(page, live_se
     source.press("Control+End")
     source.type("\nOne more sentence.\n")
     page.get_by_role("link", name="Account").click()
-    page.wait_for_timeout(300)
+    for _ in range(50):  # the dialog comes as the navigation starts; give a slow machine up to 5 s
+        if dialogs:
+            break
+        page.wait_for_timeout(100)
     assert dialogs == ["beforeunload"]
     expect(page).to_have_url(live_server.url + EDITOR)
     assert "One more sentence." in source.input_value()
