@@ -6,11 +6,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Collection
+from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .blocks import QuizBlock, scan_blocks
-from .frontmatter import FrontMatter, index_mapping, parse_front_matter, read_text_list, split_document
+from .frontmatter import Document, FrontMatter, index_mapping, parse_front_matter, read_text_list, split_document
 from .markdown_render import (
     MODULE_FILENAME,
     FragmentBatch,
@@ -60,6 +61,21 @@ def _never_raises(parse):
     return guarded
 
 
+def _open_document(text: str, path: str, **context: Any) -> tuple[
+        Document | None, FrontMatter | None, RenderContext | None, list[Problem]]:
+    """(document, front matter, render context of its body, problems); the first three are None if the front matter
+    cannot be read."""
+    document, problems = split_document(text, path)
+    if document is None:
+        return None, None, None, list(problems)
+    front_matter, yaml_problems = parse_front_matter(document, path)
+    problems = [*problems, *yaml_problems]
+    if front_matter is None:
+        return None, None, None, problems
+    body = RenderContext(path=path, lines=document.body_lines, first_line=document.body_first_line, **context)
+    return document, front_matter, body, problems
+
+
 @_never_raises
 def parse_course_source(
     text: str,
@@ -71,21 +87,10 @@ def parse_course_source(
     asset_exists: Callable[[str], bool] = lambda path: True,
 ) -> tuple[CourseMeta | None, tuple[Problem, ...]]:
     """Parse and check `course.md`. `module_slugs`, when given, lets the completion rule and links be checked."""
-    document, problems = split_document(text, path)
-    if document is None:
-        return None, tuple(problems)
-    front_matter, problems = parse_front_matter(document, path)
+    document, front_matter, context, problems = _open_document(
+        text, path, course_slug=course_slug, registry=registry, known_modules=module_slugs, asset_exists=asset_exists)
     if front_matter is None:
         return None, tuple(problems)
-    context = RenderContext(
-        course_slug=course_slug,
-        path=path,
-        lines=document.body_lines,
-        first_line=document.body_first_line,
-        registry=registry,
-        known_modules=module_slugs,
-        asset_exists=asset_exists,
-    )
     front_matter.check_keys(COURSE_REQUIRED, COURSE_OPTIONAL)
     title = front_matter.text("title")
     summary = front_matter.text("summary")
@@ -200,23 +205,11 @@ def parse_module_source(
     if name is None:
         problems.append(Problem(path, 1, f"bad module file name '{filename}': {MODULE_NAME_RULE}"))
     position, slug = (int(name.group(1)), name.group(2)) if name else (0, filename.removesuffix(".md"))
-    document, split_problems = split_document(text, path)
-    if document is None:
-        return None, _sorted([*problems, *split_problems])
-    front_matter, yaml_problems = parse_front_matter(document, path)
-    problems.extend(yaml_problems)
+    document, front_matter, context, document_problems = _open_document(
+        text, path, course_slug=course_slug, registry=registry, known_modules=known_modules, asset_exists=asset_exists)
+    problems.extend(document_problems)
     if front_matter is None:
         return None, _sorted(problems)
-
-    context = RenderContext(
-        course_slug=course_slug,
-        path=path,
-        lines=document.body_lines,
-        first_line=document.body_first_line,
-        registry=registry,
-        known_modules=known_modules,
-        asset_exists=asset_exists,
-    )
     front_matter.check_keys(MODULE_REQUIRED, MODULE_OPTIONAL)
     title = front_matter.text("title")
     minutes = front_matter.positive_int("estimated_minutes")
