@@ -41,6 +41,9 @@ class Config:
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "a26_session"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # The sign-in's server-side row sets its lifetime (14 days from sign-in), so re-signing and re-sending the
+    # cookie on every response would change nothing but cost each request.
+    SESSION_REFRESH_EACH_REQUEST = False
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
     WTF_CSRF_ENABLED = True

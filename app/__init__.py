@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.sqlite_writers import QueuedWriterConnection
 from config import INSECURE_DEFAULT_KEY, Config, config_from_environment, normalise_database_url
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
@@ -65,7 +66,10 @@ def _configure_database(app: Flask) -> None:
     if url.startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-            "connect_args": {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000},  # sqlite3's busy timeout
+            "connect_args": {
+                "timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,  # sqlite3's busy timeout
+                "factory": QueuedWriterConnection,
+            },
             "pool_pre_ping": False,  # a file does not drop connections: no extra statement per request
         }
 

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import Audience, LoginSession, Role, User
@@ -87,12 +87,16 @@ def start_login_session(session: Session, user: User, lifetime: timedelta) -> st
     return token
 
 
+# Built once: every signed-in request runs it.
+_USER_FOR_TOKEN = (
+    select(User, LoginSession.expires_at)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(LoginSession.token == bindparam("token"))
+)
+
+
 def user_for_login_session(session: Session, token: str, now: datetime | None = None) -> User | None:
-    row = session.execute(
-        select(User, LoginSession.expires_at)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token == token)
-    ).first()
+    row = session.execute(_USER_FOR_TOKEN, {"token": token}).first()
     if row is None:
         return None
     user, expires_at = row

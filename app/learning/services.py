@@ -7,13 +7,12 @@ INSERT ... ON CONFLICT or UPDATE statements, so the unique constraints decide an
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, case, func, inspect, select, update
+from sqlalchemy.orm import Session, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
 from app.catalog.models import Course, Module
-from app.catalog.queries import with_modules_loaded
 from app.extensions import utcnow
 from app.learning.models import Certificate, Enrolment, ModuleProgress
 
@@ -45,8 +44,10 @@ def enrol(session: Session, user: User, course: Course, source: str = "self") ->
     ).one()
 
 
-def _ensure_progress(session: Session, user: User, module: Module, now: datetime) -> None:
-    """The progress row for this module, created on first use; a new row also enrols the user in the course."""
+def ensure_progress(session: Session, user: User, module: Module, now: datetime | None = None) -> None:
+    """The progress row for this module, created on first use (first opened: now); a new row also enrols the user
+    in the course."""
+    now = now or utcnow()
     created = session.execute(
         _insert(session, ModuleProgress)
         .values(user_id=user.id, module_id=module.id, first_opened_at=now, last_seen_at=now)
@@ -72,7 +73,7 @@ def record_module_visit(session: Session, user: User, module: Module, progress: 
     if not needs_visit_recorded(progress, now):
         return False
     if progress is None:
-        _ensure_progress(session, user, module, now)
+        ensure_progress(session, user, module, now)
         return True
     session.execute(
         update(ModuleProgress)
@@ -97,7 +98,7 @@ def mark_module_complete(session: Session, user: User, module: Module) -> Certif
     """Complete a module by hand (modules without a quiz, or any module when the course makes quizzes optional).
     Returns the course certificate when this completed the course (or it was already complete)."""
     now = utcnow()
-    _ensure_progress(session, user, module, now)
+    ensure_progress(session, user, module, now)
     session.execute(
         update(ModuleProgress)
         .where(ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id)
@@ -108,11 +109,10 @@ def mark_module_complete(session: Session, user: User, module: Module) -> Certif
     return check_course_completion(session, user, module.course)
 
 
-def record_quiz_result(session: Session, user: User, module: Module, score: float, passed: bool) -> None:
-    """After grading, in the grader's transaction: last and best score; a pass is kept for good and completes the
-    module. One atomic UPDATE, so concurrent results never lose the best score."""
-    now = utcnow()
-    _ensure_progress(session, user, module, now)
+def _quiz_result_statement(passed: bool):
+    """Built once: the hottest write (every quiz submission) should not rebuild its SQL each time."""
+    score = bindparam("result_score")
+    now = bindparam("result_at")
     values = {
         "last_score": score,
         "best_score": case(
@@ -125,12 +125,28 @@ def record_quiz_result(session: Session, user: User, module: Module, score: floa
     if passed:
         values["quiz_passed_at"] = func.coalesce(ModuleProgress.quiz_passed_at, now)
         values["completed_at"] = func.coalesce(ModuleProgress.completed_at, now)
-    session.execute(
+    return (
         update(ModuleProgress)
-        .where(ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id)
+        .where(ModuleProgress.user_id == bindparam("learner_id"), ModuleProgress.module_id == bindparam("of_module"))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+
+
+_RECORD_PASS = _quiz_result_statement(passed=True)
+_RECORD_FAIL = _quiz_result_statement(passed=False)
+
+
+def record_quiz_result(session: Session, user: User, module: Module, score: float, passed: bool) -> None:
+    """After grading, in the grader's transaction: last and best score; a pass is kept for good and completes the
+    module. One atomic UPDATE, so concurrent results never lose the best score; the progress row normally exists
+    already (starting an attempt creates it), otherwise it is created first."""
+    now = utcnow()
+    statement = _RECORD_PASS if passed else _RECORD_FAIL
+    parameters = {"result_score": score, "result_at": now, "learner_id": user.id, "of_module": module.id}
+    if session.execute(statement, parameters).rowcount == 0:
+        ensure_progress(session, user, module, now)
+        session.execute(statement, parameters)
     _expire_loaded_progress(session, user, module)
 
 
@@ -169,17 +185,26 @@ def standards_covered(course: Course) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+_MODULES_WITH_PROGRESS = (
+    select(Module, ModuleProgress)
+    .outerjoin(ModuleProgress, and_(ModuleProgress.module_id == Module.id,
+                                    ModuleProgress.user_id == bindparam("learner_id")))
+    .where(Module.course_id == bindparam("of_course"))
+    .order_by(Module.position)
+    # Completion reads each module's status fields and standards, never its content.
+    .options(load_only(Module.id, Module.course_id, Module.slug, Module.position, Module.archived,
+                       Module.question_count, Module.standards))
+)
+
+
 def check_course_completion(session: Session, user: User, course: Course) -> Certificate | None:
     """The course certificate if the completion rule is met — issued now if it was not yet — else None.
     Issued at most once per learner and course: the unique constraint decides between concurrent callers."""
-    # Completion reads each module's status fields and standards, never its content.
-    with_modules_loaded(session, course, Module.id, Module.course_id, Module.slug, Module.position, Module.archived,
-                        Module.question_count, Module.standards)
-    module_ids = [module.id for module in course.active_modules]
-    progress_rows = session.scalars(
-        select(ModuleProgress).where(ModuleProgress.user_id == user.id, ModuleProgress.module_id.in_(module_ids))
-    ).all() if module_ids else []
-    if not course_rule_met(course, {row.module_id: row for row in progress_rows}):
+    rows = session.execute(_MODULES_WITH_PROGRESS, {"learner_id": user.id, "of_course": course.id}).all()
+    if "modules" not in inspect(course).dict:
+        set_committed_value(course, "modules", [module for module, _ in rows])
+    progress_by_module = {progress.module_id: progress for _, progress in rows if progress is not None}
+    if not course_rule_met(course, progress_by_module):
         return None
     now = utcnow()
     session.execute(

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager, defer, selectinload
 
 from app.access import attempts_filter
@@ -11,14 +11,17 @@ from app.catalog.models import ContentRevision, Course, Module
 from app.quizzes.models import AttemptStatus, QuizAttempt
 
 
+_MODULE_WITH_COURSE = (  # built once: every quiz request starts here
+    select(Module)
+    .join(Module.course)
+    .options(contains_eager(Module.course).defer(Course.source).defer(Course.intro_html),
+             defer(Module.source), defer(Module.learner_html), defer(Module.trainer_html), defer(Module.toc))
+    .where(Course.slug == bindparam("course_slug"), Module.slug == bindparam("module_slug"))
+)
+
+
 def module_with_course(session: Session, course_slug: str, module_slug: str) -> Module | None:
-    return session.scalar(
-        select(Module)
-        .join(Module.course)
-        .options(contains_eager(Module.course).defer(Course.source).defer(Course.intro_html),
-                 defer(Module.source), defer(Module.learner_html), defer(Module.trainer_html), defer(Module.toc))
-        .where(Course.slug == course_slug, Module.slug == module_slug)
-    )
+    return session.scalar(_MODULE_WITH_COURSE, {"course_slug": course_slug, "module_slug": module_slug})
 
 
 def latest_revision(session: Session, module: Module) -> ContentRevision | None:
@@ -47,6 +50,20 @@ def owned_attempt(session: Session, user: User, module: Module, token: str,
     if with_answers:
         query = query.options(selectinload(QuizAttempt.answers))
     return session.scalar(query)
+
+
+def owned_attempt_and_quiz(session: Session, user: User, module: Module,
+                           token: str) -> tuple[QuizAttempt | None, dict[str, Any] | None]:
+    """owned_attempt and attempt_quiz in one statement: the attempt's revision comes along in an outer join."""
+    row = session.execute(
+        select(QuizAttempt, ContentRevision.quiz)
+        .outerjoin(ContentRevision, ContentRevision.id == QuizAttempt.revision_id)
+        .where(QuizAttempt.token == token, QuizAttempt.module_id == module.id, attempts_filter(user))
+    ).first()
+    if row is None:
+        return None, None
+    attempt, quiz = row
+    return attempt, quiz if quiz is not None else module.quiz
 
 
 def attempt_quiz(session: Session, attempt: QuizAttempt, module: Module) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -90,6 +90,8 @@ def start_attempt(session: Session, user: User, module: Module) -> QuizAttempt:
         if winner is None:  # the other request started and already submitted its attempt: start afresh
             raise Conflict(_("Another attempt was started at the same time. Please try again.")) from None
         return winner
+    # The module is now in progress; and its result, when submitted, updates a row that is already there.
+    learning.ensure_progress(session, user, module, attempt.started_at)
     return attempt
 
 
@@ -114,6 +116,16 @@ def save_draft(session: Session, attempt: QuizAttempt, quiz: dict[str, Any], res
     session.expire(attempt, ["draft_answers"])
 
 
+# The gate of exactly-once grading, built once (it runs on every submission).
+_SUBMIT_IF_OPEN = (
+    update(QuizAttempt)
+    .where(QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.status == AttemptStatus.OPEN)
+    .values(status=AttemptStatus.SUBMITTED, open_slot=None, submitted_at=bindparam("now"),
+            score=bindparam("result_score"), passed=bindparam("result_passed"), draft_answers={})
+    .execution_options(synchronize_session=False)
+)
+
+
 def submit_attempt(session: Session, user: User, attempt: QuizAttempt, module: Module,
                    quiz: dict[str, Any], responses: dict[str, Any]) -> Certificate | None:
     """Grade the responses against the attempt's quiz and record the result, exactly once.
@@ -124,19 +136,9 @@ def submit_attempt(session: Session, user: User, attempt: QuizAttempt, module: M
     """
     answers = clean_responses(quiz, responses)
     result = grade_quiz(quiz, answers)
-    flipped = session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.OPEN)
-        .values(
-            status=AttemptStatus.SUBMITTED,
-            open_slot=None,
-            submitted_at=utcnow(),
-            score=result.score,
-            passed=result.passed,
-            draft_answers={},
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    flipped = session.execute(_SUBMIT_IF_OPEN, {
+        "attempt_id": attempt.id, "now": utcnow(), "result_score": result.score, "result_passed": result.passed,
+    }).rowcount
     if flipped != 1:
         raise AttemptAlreadySubmitted(_("This attempt has already been submitted."))
     if result.grades:  # one executemany, not one INSERT ... RETURNING per question

@@ -25,11 +25,20 @@ def _module_or_404(course_slug: str, module_slug: str, *, needs_quiz: bool = Tru
     return module
 
 
-def _attempt_or_404(module: Module, token: str, *, with_answers: bool = False) -> QuizAttempt:
-    attempt = queries.owned_attempt(db.session, current_user, module, token, with_answers=with_answers)
+def _refuse_unless_visible(attempt: QuizAttempt | None) -> QuizAttempt:
     if attempt is None or not can_see_attempt(current_user, attempt):
         raise NotFound(_("There is no quiz attempt at this address."))
     return attempt
+
+
+def _attempt_or_404(module: Module, token: str, *, with_answers: bool = False) -> QuizAttempt:
+    return _refuse_unless_visible(
+        queries.owned_attempt(db.session, current_user, module, token, with_answers=with_answers))
+
+
+def _attempt_and_quiz_or_404(module: Module, token: str) -> tuple[QuizAttempt, dict | None]:
+    attempt, quiz = queries.owned_attempt_and_quiz(db.session, current_user, module, token)
+    return _refuse_unless_visible(attempt), quiz
 
 
 # Built from the URL's own arguments: after the commit, reading them off the (expired) objects would cost queries.
@@ -73,8 +82,7 @@ def start_attempt(course_slug: str, module_slug: str):
 @bp.post("/attempts/<token>/save")
 def save_answers(course_slug: str, module_slug: str, token: str):
     module = _module_or_404(course_slug, module_slug, needs_quiz=False)
-    attempt = _attempt_or_404(module, token)
-    quiz = queries.attempt_quiz(db.session, attempt, module)
+    attempt, quiz = _attempt_and_quiz_or_404(module, token)
     try:
         services.save_draft(db.session, attempt, quiz, responses_from_form(quiz, request.form))
     except services.AttemptAlreadySubmitted:
@@ -90,8 +98,7 @@ def save_answers(course_slug: str, module_slug: str, token: str):
 @bp.post("/attempts/<token>/submit")
 def submit_attempt(course_slug: str, module_slug: str, token: str):
     module = _module_or_404(course_slug, module_slug, needs_quiz=False)
-    attempt = _attempt_or_404(module, token)
-    quiz = queries.attempt_quiz(db.session, attempt, module)
+    attempt, quiz = _attempt_and_quiz_or_404(module, token)
     submitted_at = utcnow()
     try:
         certificate = services.submit_attempt(db.session, current_user, attempt, module, quiz,

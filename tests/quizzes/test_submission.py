@@ -103,7 +103,8 @@ def test_a_failure_while_recording_progress_rolls_the_whole_submission_back(app,
     (attempt,) = attempts_in_db(app)
     assert attempt.status == AttemptStatus.OPEN and attempt.open_slot == 1 and attempt.score is None
     assert row_counts(app) == (1, 0, 0)
-    assert progress_of(app, people.learner) is None
+    progress = progress_of(app, people.learner)  # created when the attempt started, untouched by the failure
+    assert progress.last_score is None and progress.quiz_passed_at is None and progress.completed_at is None
 
     monkeypatch.undo()  # the learner simply submits again
     assert submit(client, token, ALL_RIGHT).status_code == 302
@@ -152,3 +153,11 @@ def test_passing_the_last_quiz_completes_the_course_and_issues_one_certificate(m
     submit(client, start_attempt(client, quiz_url), answers, quiz_url)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+def test_starting_an_attempt_puts_the_module_in_progress(app, client, course, people, login):
+    login(client, people.learner)
+    assert progress_of(app, people.learner) is None
+    start_attempt(client)
+    progress = progress_of(app, people.learner)
+    assert progress.first_opened_at is not None and progress.completed_at is None and progress.last_score is None
