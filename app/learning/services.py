@@ -144,9 +144,10 @@ def record_quiz_result(session: Session, user: User, module: Module, score: floa
     now = utcnow()
     statement = _RECORD_PASS if passed else _RECORD_FAIL
     parameters = {"result_score": score, "result_at": now, "learner_id": user.id, "of_module": module.id}
-    if session.execute(statement, parameters).rowcount == 0:
+    connection = session.connection()  # Core execution, in the session's transaction
+    if connection.execute(statement, parameters).rowcount == 0:
         ensure_progress(session, user, module, now)
-        session.execute(statement, parameters)
+        connection.execute(statement, parameters)
     _expire_loaded_progress(session, user, module)
 
 

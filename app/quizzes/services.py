@@ -136,13 +136,14 @@ def submit_attempt(session: Session, user: User, attempt: QuizAttempt, module: M
     """
     answers = clean_responses(quiz, responses)
     result = grade_quiz(quiz, answers)
-    flipped = session.execute(_SUBMIT_IF_OPEN, {
+    # Core execution on the session's connection: the same transaction, without the ORM's bulk-update machinery.
+    flipped = session.connection().execute(_SUBMIT_IF_OPEN, {
         "attempt_id": attempt.id, "now": utcnow(), "result_score": result.score, "result_passed": result.passed,
     }).rowcount
     if flipped != 1:
         raise AttemptAlreadySubmitted(_("This attempt has already been submitted."))
     if result.grades:  # one executemany, not one INSERT ... RETURNING per question
-        session.execute(insert(AttemptAnswer), [
+        session.connection().execute(insert(AttemptAnswer), [
             {"attempt_id": attempt.id, "question_key": question_id, "response": answers[question_id],
              "correct": grade.correct, "points": grade.points}
             for question_id, grade in result.grades.items()
