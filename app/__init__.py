@@ -68,7 +68,7 @@ def _configure_database(app: Flask) -> None:
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
             "connect_args": {
                 "timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,  # sqlite3's busy timeout
-                "factory": QueuedWriterConnection if not __import__("os").environ.get("NOQ") else sqlite3.Connection,
+                "factory": QueuedWriterConnection,  # writers queue on a file lock: see app/sqlite_writers.py
             },
             "pool_pre_ping": False,  # a file does not drop connections: no extra statement per request
         }

@@ -191,7 +191,8 @@ def _figures(database: str, settings: ServerSettings, page: LoadResult, submit: 
 
 @benchmark("learner-paths")
 def learner_paths(options: RunOptions) -> list[Measurement]:
-    settings = ServerSettings(worker_class=os.environ.get("BENCH_WORKER_CLASS", "gthread"))
+    settings = ServerSettings(worker_class=os.environ.get("BENCH_WORKER_CLASS", "gthread"),
+                              threads=int(os.environ.get("BENCH_THREADS", ServerSettings.threads)))
     sizes = QUICK if options.quick else FULL
     rows: list[Measurement] = []
     with GunicornServer("bench.apps:hello", settings) as hello:

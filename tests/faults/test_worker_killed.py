@@ -1,7 +1,7 @@
 """Worker killed: SIGKILL of a gunicorn worker while quiz submissions are in flight, and SIGTERM of the master while
 one is.
 
-The app runs as the benchmarks serve it (gunicorn, 2 gthread workers x 4 threads) on the suite's kind of database,
+The app runs under gunicorn (2 gthread workers x 4 threads) on the suite's kind of database,
 with CSRF on. tests/faults/held_app.py holds chosen submissions right before their commit (graded, attempt flipped,
 answers written, progress updated, nothing committed), so the kill and the SIGTERM land at that exact moment.
 """
