@@ -43,11 +43,12 @@ class QueuedWriterConnection(sqlite3.Connection):
             return
         # A thread never waits for itself: if it already writes through another connection, this one falls back
         # to SQLite's busy timeout (an error after a while) rather than a wait that could never end.
-        if getattr(_held_by_thread, "count", 0):
+        held = getattr(_held_by_thread, "count", 0)
+        if held:
             return
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
         self._holds_turn = True
-        _held_by_thread.count = getattr(_held_by_thread, "count", 0) + 1
+        _held_by_thread.count = held + 1
 
     def end_writer_turn(self) -> None:
         if self._holds_turn:

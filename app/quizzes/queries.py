@@ -44,9 +44,7 @@ def open_attempt(session: Session, user: User, module: Module) -> QuizAttempt | 
 def owned_attempt(session: Session, user: User, module: Module, token: str,
                   *, with_answers: bool = False) -> QuizAttempt | None:
     """The attempt with this token, only if it belongs to this user and this module (anything else is "not found")."""
-    query = select(QuizAttempt).where(
-        QuizAttempt.token == token, QuizAttempt.module_id == module.id, attempts_filter(user)
-    )
+    query = select(QuizAttempt).where(*_owned(user, module, token))
     if with_answers:
         query = query.options(selectinload(QuizAttempt.answers))
     return session.scalar(query)
@@ -58,21 +56,29 @@ def owned_attempt_and_quiz(session: Session, user: User, module: Module,
     row = session.execute(
         select(QuizAttempt, ContentRevision.quiz)
         .outerjoin(ContentRevision, ContentRevision.id == QuizAttempt.revision_id)
-        .where(QuizAttempt.token == token, QuizAttempt.module_id == module.id, attempts_filter(user))
+        .where(*_owned(user, module, token))
     ).first()
     if row is None:
         return None, None
     attempt, quiz = row
-    return attempt, quiz if quiz is not None else module.quiz
+    return attempt, _as_taken(quiz, module)
 
 
 def attempt_quiz(session: Session, attempt: QuizAttempt, module: Module) -> dict[str, Any] | None:
-    """The quiz as it was when the attempt started; the module's current quiz only if that revision is gone."""
+    quiz = None
     if attempt.revision_id is not None:
         quiz = session.scalar(select(ContentRevision.quiz).where(ContentRevision.id == attempt.revision_id))
-        if quiz is not None:
-            return quiz
-    return module.quiz
+    return _as_taken(quiz, module)
+
+
+def _owned(user: User, module: Module, token: str) -> tuple:
+    """The attempt with this token, only if it belongs to this user and this module (anything else is "not found")."""
+    return QuizAttempt.token == token, QuizAttempt.module_id == module.id, attempts_filter(user)
+
+
+def _as_taken(revision_quiz: dict[str, Any] | None, module: Module) -> dict[str, Any] | None:
+    """The quiz as it was when the attempt started; the module's current quiz only if that revision is gone."""
+    return revision_quiz if revision_quiz is not None else module.quiz
 
 
 def attempts_of(session: Session, user: User, module: Module) -> list[QuizAttempt]:
