@@ -32,7 +32,7 @@ class Config:
     SIGNUP_ENABLED = _flag("SIGNUP_ENABLED", True)
     SQLITE_BUSY_TIMEOUT_MS = 15000
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # connections idle for a while are pinged before use: app/pool_ping.py
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     PASSWORD_HASH_METHOD = "scrypt"

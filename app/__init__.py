@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.pool_ping import ping_connections_that_sat_idle
 from app.sqlite_writers import QueuedWriterConnection
 from config import INSECURE_DEFAULT_KEY, Config, config_from_environment, normalise_database_url
 
@@ -70,7 +71,6 @@ def _configure_database(app: Flask) -> None:
                 "timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,  # sqlite3's busy timeout
                 "factory": QueuedWriterConnection,  # writers queue on a file lock: see app/sqlite_writers.py
             },
-            "pool_pre_ping": False,  # a file does not drop connections: no extra statement per request
         }
 
 
@@ -90,6 +90,9 @@ def _init_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":  # a file does not drop connections
+            ping_connections_that_sat_idle(db.engine)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)

@@ -1,14 +1,18 @@
 """Database gone: a private PostgreSQL is stopped under a running app and started again.
 
 While it is down every request gets a 503 with Retry-After (a page in the site layout, or JSON for JSON clients) and
-/healthz says 503; when it is back the same app answers again, without a restart (pool_pre_ping).
+/healthz says 503; when it is back the same app answers again, without a restart. A restart while the app is idle
+costs no request at all: connections that sat idle are pinged before use (app/pool_ping.py).
 """
+
+import time
 
 import pytest
 from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
+from app.pool_ping import IDLE_BEFORE_PING_SECONDS
 from config import TestingConfig
 from tests.conftest import sign_in
 from tests.factories import Factory
@@ -75,3 +79,20 @@ def test_requests_get_503_while_the_database_is_down_and_the_app_recovers_when_i
     assert page.status_code == 200, "the app did not recover without a restart"
     assert "Module 1" in page.get_data(as_text=True)
     assert signed_in.get("/learning").status_code == 200
+
+
+def test_a_restart_while_the_app_is_idle_costs_no_request(app_on_server, server):
+    make = Factory(app_on_server)
+    learner = make.user(username="idle-learner")
+    make.course(modules=2)
+    client = app_on_server.test_client()
+    sign_in(client, learner)
+    assert client.get("/courses/test-course").status_code == 200  # the pool now holds a connection to the old server
+
+    server.stop()
+    server.start()
+    time.sleep(IDLE_BEFORE_PING_SECONDS)
+
+    page = client.get("/courses/test-course")
+    assert page.status_code == 200, "the first request after an idle restart met the stale connection"
+    assert "Module 1" in page.get_data(as_text=True)
