@@ -14,7 +14,7 @@ import sqlite3
 import threading
 
 READ_ONLY_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
-_held_by_thread = threading.local()  # how many writer turns this thread holds, through any connection
+_threads_holding_a_turn: set[int] = set()  # thread idents; a connection may end its turn from another thread
 
 
 def lock_path_for(database: str) -> str | None:
@@ -36,24 +36,22 @@ class QueuedWriterConnection(sqlite3.Connection):
         super().__init__(database, *args, **kwargs)
         lock_path = lock_path_for(os.fsdecode(database))
         self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600) if lock_path else None
-        self._holds_turn = False
+        self._turn_taken_by: int | None = None  # the thread that took this connection's turn
 
     def take_writer_turn(self) -> None:
-        if self._holds_turn or self._lock_fd is None:
-            return
+        thread = threading.get_ident()
         # A thread never waits for itself: if it already writes through another connection, this one falls back
         # to SQLite's busy timeout (an error after a while) rather than a wait that could never end.
-        held = getattr(_held_by_thread, "count", 0)
-        if held:
+        if self._turn_taken_by is not None or self._lock_fd is None or thread in _threads_holding_a_turn:
             return
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
-        self._holds_turn = True
-        _held_by_thread.count = held + 1
+        self._turn_taken_by = thread
+        _threads_holding_a_turn.add(thread)
 
     def end_writer_turn(self) -> None:
-        if self._holds_turn:
-            self._holds_turn = False
-            _held_by_thread.count -= 1
+        if self._turn_taken_by is not None:
+            _threads_holding_a_turn.discard(self._turn_taken_by)
+            self._turn_taken_by = None
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     def cursor(self, factory=None):

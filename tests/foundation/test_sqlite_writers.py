@@ -118,3 +118,20 @@ def test_the_app_connects_to_sqlite_files_through_the_writer_queue(tmp_path):
         finally:
             raw.close()
         db.engine.dispose()
+
+
+def test_a_turn_ended_from_another_thread_frees_the_thread_that_took_it(database):
+    """A pooled connection may be reset (rolled back) by a thread other than the one that wrote through it."""
+    taker = connect(database)
+    started = threading.Thread(target=lambda: taker.execute("INSERT INTO notes VALUES ('from a thread')"))
+    started.start()
+    started.join()
+    assert not writer_lock_is_free(database)
+    taker.rollback()  # from the main thread
+    assert writer_lock_is_free(database)
+    writer = connect(database, timeout=0)
+    writer.execute("INSERT INTO notes VALUES ('main')")  # the main thread holds no turn: it queues normally
+    assert not writer_lock_is_free(database)
+    writer.commit()
+    writer.close()
+    taker.close()
