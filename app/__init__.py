@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import template_i18n
 from app.pool_ping import ping_connections_that_sat_idle
 from app.sqlite_writers import QueuedWriterConnection
 from config import INSECURE_DEFAULT_KEY, Config, config_from_environment, normalise_database_url
@@ -98,7 +99,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
-    _install_request_cached_gettext(app)
+    template_i18n.install(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -108,26 +109,6 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(token: str):
         return user_for_login_session(db.session, token)
-
-
-def _request_translations():
-    """Flask-Babel looks the catalogue up again for every string; a page has dozens: look it up once per request."""
-    from flask_babel import get_translations
-
-    translations = g.get("_translations")
-    if translations is None:
-        translations = g._translations = get_translations()
-    return translations
-
-
-def _install_request_cached_gettext(app: Flask) -> None:
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda text: _request_translations().ugettext(text),
-        ngettext=lambda singular, plural, n: _request_translations().ungettext(singular, plural, n),
-        pgettext=lambda context, text: _request_translations().upgettext(context, text),
-        npgettext=lambda context, singular, plural, n: _request_translations().unpgettext(context, singular, plural, n),
-        newstyle=True,
-    )
 
 
 def _select_locale() -> str:

@@ -3,7 +3,10 @@
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session, defer, load_only, selectinload, undefer
 
 from app.access import readable_courses_filter
@@ -15,7 +18,6 @@ from app.learning.services import module_done, quizzes_required, required_module
 
 VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe's alphabet
 # What lists and navigation need from a module: never the rendered pages or the source.
-# What lists of modules need; a page that shows one module loads its content with load_module_content().
 MODULE_LIGHT_COLUMNS = (Module.id, Module.course_id, Module.slug, Module.position, Module.title,
                         Module.estimated_minutes, Module.archived, Module.question_count)
 MODULE_LIGHT = (load_only(*MODULE_LIGHT_COLUMNS),)
@@ -164,15 +166,128 @@ def standards_by_code(session: Session, codes: list[str]) -> dict[str, StandardE
     return {entry.code: entry for entry in session.scalars(select(StandardEntry).where(StandardEntry.code.in_(codes)))}
 
 
-def load_module_content(session: Session, module: Module, *, html: str) -> Module:
-    """One query for the columns a module page shows (lists load modules light); `html` names the one version of
-    the body this reader gets: "learner_html" or "trainer_html"."""
-    session.refresh(module, [html, "toc", "standards", "objectives"])
-    return module
+@dataclass(frozen=True)
+class CourseHeading:
+    id: int
+    slug: str
+    title: str
+    status: str
+    completion: dict[str, Any]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == CourseStatus.PUBLISHED
 
 
-def module_progress(session: Session, user: User, module: Module) -> ModuleProgress | None:
-    return _progress_rows(session, user, [module.id]).get(module.id)
+@dataclass(frozen=True)
+class ModuleReading:
+    id: int
+    course_id: int
+    slug: str
+    title: str
+    question_count: int
+    toc: list[dict[str, Any]]
+    standards: list[str]
+    body_html: str
+
+    @property
+    def has_quiz(self) -> bool:
+        return self.question_count > 0
+
+
+@dataclass(frozen=True)
+class ModuleLink:
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ProgressSnapshot:
+    id: int
+    last_seen_at: datetime
+    completed_at: datetime | None
+    best_score: float | None
+    quiz_passed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ModulePage:
+    """Everything the module page shows."""
+
+    course: CourseHeading
+    module: ModuleReading
+    progress: ProgressSnapshot | None
+    position: int  # 1-based, among the course's active modules
+    module_count: int
+    previous: ModuleLink | None
+    next: ModuleLink | None
+
+
+def _module_page_statement(body_column):
+    """The most read page on the site, in one statement: the course, the module (one version of its body), its
+    neighbours and the reader's progress. Built once per body version; the values are bound per request."""
+    in_order = {"order_by": (Module.position, Module.id)}
+    siblings = (
+        select(
+            Module.id,
+            func.row_number().over(**in_order).label("position"),
+            func.count().over().label("module_count"),
+            func.lag(Module.slug).over(**in_order).label("previous_slug"),
+            func.lag(Module.title).over(**in_order).label("previous_title"),
+            func.lead(Module.slug).over(**in_order).label("next_slug"),
+            func.lead(Module.title).over(**in_order).label("next_title"),
+        )
+        .join(Course, Course.id == Module.course_id)
+        .where(Course.slug == bindparam("course_slug"), Module.archived.is_(False))
+        .subquery()
+    )
+    return (
+        select(
+            Course.id, Course.slug, Course.title, Course.status, Course.completion,
+            Module.id, Module.course_id, Module.slug, Module.title, Module.question_count, Module.toc,
+            Module.standards, body_column,
+            ModuleProgress.id, ModuleProgress.last_seen_at, ModuleProgress.completed_at, ModuleProgress.best_score,
+            ModuleProgress.quiz_passed_at,
+            siblings.c.position, siblings.c.module_count, siblings.c.previous_slug, siblings.c.previous_title,
+            siblings.c.next_slug, siblings.c.next_title,
+        )
+        .select_from(siblings)
+        .join(Module, Module.id == siblings.c.id)
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(ModuleProgress, and_(ModuleProgress.module_id == Module.id,
+                                        ModuleProgress.user_id == bindparam("reader_id")))
+        .where(Module.slug == bindparam("module_slug"))
+    )
+
+
+_MODULE_PAGE = {
+    False: _module_page_statement(Module.learner_html),
+    True: _module_page_statement(Module.trainer_html),
+}
+
+
+def module_page(session: Session, reader_id: int, course_slug: str, module_slug: str, *,
+                with_facilitator_notes: bool) -> ModulePage | None:
+    """The module page's content for this reader, or None if the course has no such active module. Whether the
+    reader may see the course at all is the caller's check (`can_read_course(user, page.course)`)."""
+    row = session.connection().execute(_MODULE_PAGE[with_facilitator_notes], {
+        "course_slug": course_slug, "module_slug": module_slug, "reader_id": reader_id}).first()
+    if row is None:
+        return None
+    (course_id, slug, title, status, completion, module_id, module_course_id, module_slug_, module_title,
+     question_count, toc, standards, body_html, progress_id, last_seen_at, completed_at, best_score,
+     quiz_passed_at, position, module_count, previous_slug, previous_title, next_slug, next_title) = row
+    return ModulePage(
+        course=CourseHeading(course_id, slug, title, status, completion or {}),
+        module=ModuleReading(module_id, module_course_id, module_slug_, module_title, question_count, toc or [],
+                             standards or [], body_html),
+        progress=(ProgressSnapshot(progress_id, last_seen_at, completed_at, best_score, quiz_passed_at)
+                  if progress_id is not None else None),
+        position=position,
+        module_count=module_count,
+        previous=ModuleLink(previous_slug, previous_title) if previous_slug is not None else None,
+        next=ModuleLink(next_slug, next_title) if next_slug is not None else None,
+    )
 
 
 @dataclass

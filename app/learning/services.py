@@ -65,24 +65,26 @@ def needs_visit_recorded(progress: ModuleProgress | None, now: datetime | None =
     return progress is None or progress.last_seen_at <= (now or utcnow()) - LAST_SEEN_RESOLUTION
 
 
-def record_module_visit(session: Session, user: User, module: Module, progress: ModuleProgress | None) -> bool:
-    """First opened / last seen. `progress` is the row the page already loaded (None if there is none yet):
-    a recent visit writes nothing; otherwise one statement (two on the very first visit, which also enrols).
-    Returns whether anything was written."""
+def record_module_visit(session: Session, user: User, module, progress) -> bool:
+    """First opened / last seen. `module` needs `id` and `course_id`; `progress` is the row (or snapshot) the page
+    already read, None if there is none yet. A recent visit writes nothing; otherwise one statement (two on the very
+    first visit, which also enrols). Returns whether anything was written."""
     now = utcnow()
     if not needs_visit_recorded(progress, now):
         return False
     if progress is None:
         ensure_progress(session, user, module, now)
         return True
-    session.execute(
-        update(ModuleProgress)
-        .where(ModuleProgress.id == progress.id, ModuleProgress.last_seen_at <= now - LAST_SEEN_RESOLUTION)
-        .values(last_seen_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    set_committed_value(progress, "last_seen_at", now)
+    session.execute(_RECORD_VISIT, {"progress_id": progress.id, "now": now, "seen_before": now - LAST_SEEN_RESOLUTION})
     return True
+
+
+_RECORD_VISIT = (
+    update(ModuleProgress)
+    .where(ModuleProgress.id == bindparam("progress_id"), ModuleProgress.last_seen_at <= bindparam("seen_before"))
+    .values(last_seen_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
 
 
 def _expire_loaded_progress(session: Session, user: User, module: Module) -> None:

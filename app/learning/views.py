@@ -69,25 +69,20 @@ def enrol(slug: str):
 @bp.route("/courses/<slug>/m/<module_slug>")
 @login_required
 def module(slug: str, module_slug: str):
-    course = readable_course_or_404(slug)
-    html = "trainer_html" if can_see_facilitator_notes(current_user) else "learner_html"
-    module = queries.load_module_content(db.session, active_module_or_404(course, module_slug), html=html)
-    progress = queries.module_progress(db.session, current_user, module)
-    modules = course.active_modules
-    index = modules.index(module)
-    page = render_template(
-        "learning/module.html", course=course, module=module, progress=progress,
-        body_html=getattr(module, html),
-        previous_module=modules[index - 1] if index > 0 else None,
-        next_module=modules[index + 1] if index + 1 < len(modules) else None,
-        position=index + 1, module_count=len(modules),
-        completes_by_hand=not module.has_quiz or not services.quizzes_required(course),
-        quiz_url=url_for("quizzes.quiz_page", course_slug=slug, module_slug=module_slug) if module.has_quiz else None,
+    page = queries.module_page(db.session, current_user.id, slug, module_slug,
+                               with_facilitator_notes=can_see_facilitator_notes(current_user))
+    if page is None or not can_read_course(current_user, page.course):
+        abort(404)
+    html = render_template(
+        "learning/module.html", page=page, course=page.course, module=page.module, progress=page.progress,
+        completes_by_hand=not page.module.has_quiz or not services.quizzes_required(page.course),
+        quiz_url=url_for("quizzes.quiz_page", course_slug=slug, module_slug=module_slug)
+        if page.module.has_quiz else None,
     )
-    # Recorded after rendering, so that the commit does not expire what the page has loaded.
-    if course.is_published and services.record_module_visit(db.session, current_user, module, progress):
+    if page.course.is_published and services.record_module_visit(db.session, current_user, page.module,
+                                                                  page.progress):
         db.session.commit()
-    return page
+    return html
 
 
 @bp.route("/courses/<slug>/m/<module_slug>/complete", methods=["POST"])

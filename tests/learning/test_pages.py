@@ -134,6 +134,19 @@ class TestModulePage:
         html = text_of(client.get("/courses/torture-prevention/m/m2"))
         assert "status-completed" in html and 'action="/courses/torture-prevention/m/m2/complete"' not in html
 
+    def test_neighbours_and_position_skip_archived_modules_and_other_courses(self, client, people, make,
+                                                                             course_builder):
+        course_builder(modules=4, archived=(2,))
+        make.course("other-course", modules=5, quiz_modules=())
+        sign_in(client, people.learner)
+        html = text_of(client.get("/courses/torture-prevention/m/m3"))
+        assert "Module 2 of 3" in html
+        assert 'rel="prev" href="/courses/torture-prevention/m/m1"' in html
+        assert 'rel="next" href="/courses/torture-prevention/m/m4"' in html
+        last = text_of(client.get("/courses/torture-prevention/m/m4"))
+        assert "Module 3 of 3" in last and 'rel="next"' not in last
+        assert client.get("/courses/torture-prevention/m/module-5").status_code == 404
+
     def test_a_module_with_a_quiz_links_to_it_and_cannot_be_marked_complete(self, app, client, people,
                                                                           course_builder):
         course_builder(modules=1, quiz_modules=(1,))
