@@ -45,20 +45,20 @@ def enrol(session: Session, user: User, course: Course, source: str = "self") ->
 
 
 def ensure_progress(session: Session, user: User, module: Module, now: datetime | None = None) -> None:
-    """The progress row for this module, created on first use (first opened: now); a new row also enrols the user
-    in the course."""
+    """The progress row for this module, created on first use (first opened: now), and the enrolment in its course.
+    The enrolment comes first: each statement stands on its own (the module page runs them in autocommit), and a
+    stop between the two leaves nothing that the next visit does not complete."""
     now = now or utcnow()
-    created = session.execute(
+    session.execute(
+        _insert(session, Enrolment)
+        .values(user_id=user.id, course_id=module.course_id, source="self", created_at=now)
+        .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
+    )
+    session.execute(
         _insert(session, ModuleProgress)
         .values(user_id=user.id, module_id=module.id, first_opened_at=now, last_seen_at=now)
         .on_conflict_do_nothing(index_elements=["user_id", "module_id"])
-    ).rowcount
-    if created:
-        session.execute(
-            _insert(session, Enrolment)
-            .values(user_id=user.id, course_id=module.course_id, source="self", created_at=now)
-            .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
-        )
+    )
 
 
 def needs_visit_recorded(progress: ModuleProgress | None, now: datetime | None = None) -> bool:

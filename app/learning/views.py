@@ -12,6 +12,7 @@ from app.errors import DomainError
 from app.extensions import db, utcnow
 from app.learning import certificate_pdf, privacy, queries, services
 from app.learning.forms import CatalogFilterForm, DeleteAccountForm, audience_label, language_label
+from app.transactions import statements_commit_one_by_one
 
 bp = Blueprint("learning", __name__, template_folder="templates")
 
@@ -67,6 +68,7 @@ def enrol(slug: str):
 
 
 @bp.route("/courses/<slug>/m/<module_slug>")
+@statements_commit_one_by_one
 @login_required
 def module(slug: str, module_slug: str):
     page = queries.module_page(db.session, current_user.id, slug, module_slug,
