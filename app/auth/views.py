@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from app.auth import services
 from app.auth.forms import ChangePasswordForm, ProfileForm, SignInForm, SignUpForm
@@ -28,6 +29,7 @@ def sign_in_and_redirect(user, next_path: str | None):
     services.start_login_session(db.session, user, current_app.permanent_session_lifetime)
     login_user(user)
     session.permanent = True
+    generate_csrf()  # the new session's CSRF secret goes out with this cookie, not with the next page's
     db.session.commit()
     return redirect(safe_redirect_path(next_path, home_for_signed_in()))
 
