@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import template_i18n
+from app import templating
 from app.pool_ping import ping_connections_that_sat_idle
 from app.sqlite_writers import QueuedWriterConnection
 from config import INSECURE_DEFAULT_KEY, Config, config_from_environment, normalise_database_url
@@ -99,7 +99,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
-    template_i18n.install(app)
+    templating.install(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"

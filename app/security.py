@@ -54,18 +54,35 @@ def refuse_nul_bytes() -> None:
                 abort(400)
 
 
+class SecurityHeadersMiddleware:
+    """Adds SECURITY_HEADERS to every response that does not set its own (uploaded images get a stricter policy).
+    At the WSGI level it is a list extend; through Werkzeug's Headers it cost a scan per header per response."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        def start_with_security_headers(status, headers, exc_info=None):
+            present = {name.lower() for name, _value in headers}
+            headers.extend(header for lower_name, header in _SECURITY_HEADERS_BY_LOWER_NAME
+                           if lower_name not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_security_headers)
+
+
+_SECURITY_HEADERS_BY_LOWER_NAME = tuple((name.lower(), (name, value)) for name, value in SECURITY_HEADERS)
+
+
 def register_security_headers(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
+    app.wsgi_app = SecurityHeadersMiddleware(app.wsgi_app)
 
     @app.after_request
-    def set_security_headers(response: Response) -> Response:
-        headers = response.headers
-        for name, value in SECURITY_HEADERS:
-            if name not in headers:  # a view may set its own (uploaded images get a stricter policy)
-                headers[name] = value
+    def keep_signed_in_pages_private(response: Response) -> Response:
         # The session says whether someone is signed in; asking current_user would load them from the database
         # on every response, static files included.
         if "_user_id" in session:
-            headers["Cache-Control"] = "no-store"
-            headers.add("Vary", "Cookie")
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.add("Vary", "Cookie")
         return response

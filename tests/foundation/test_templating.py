@@ -1,9 +1,12 @@
-"""Templates translate through app.template_i18n: Jinja's newstyle gettext semantics, the catalogue of the request."""
+"""Templates translate and build links through app.templating: Jinja's newstyle gettext semantics with the
+request's catalogue, and the URLs Flask's url_for builds."""
 
 import gettext
 
+import flask
 import pytest
 from flask import g, render_template_string
+from markupsafe import escape
 
 
 class Catalogue(gettext.NullTranslations):
@@ -61,3 +64,20 @@ def test_plurals_choose_the_form_and_receive_num(render):
     assert render(catalogue, source, n=3) == "3 réponses"
     assert render(Catalogue({}), "{{ ngettext('%(num)d of %(what)s', '%(num)d of %(what)s', 2, what=w) }}",
                   w="<x>") == "2 of &lt;x&gt;"
+
+
+def test_links_are_the_ones_flask_builds_for_each_script_root_and_value(app):
+    source = ("{{ url_for('learning.module', slug=s, module_slug='m1') }} {{ url_for('learning.catalog', page=p) }} "
+              "{{ url_for('learning.catalog', audience=['police', 'judge']) }} "
+              "{{ url_for('learning.course', slug=s, _anchor='modules') }}")
+    for script_root in ("", "/a26", ""):
+        for slug, page in (("c1", 1), ("c2", True), ("c1", 1)):
+            with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+                expected = " ".join((
+                    flask.url_for("learning.module", slug=slug, module_slug="m1"),
+                    flask.url_for("learning.catalog", page=page),
+                    flask.url_for("learning.catalog", audience=["police", "judge"]),
+                    flask.url_for("learning.course", slug=slug, _anchor="modules"),
+                ))
+                assert render_template_string(source, s=slug, p=page) == str(escape(expected))
+                assert expected.startswith(f"{script_root}/courses/{slug}/m/m1 ")
