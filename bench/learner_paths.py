@@ -173,10 +173,8 @@ def _measure_app(database: str, database_url: str, workdir: Path, settings: Serv
     submitted, answers, doubled = _count_attempts(database_url)
     accepted = sum(submit.ok for submit, _hello in submit_rounds)
     lost_or_duplicated = abs(submitted - accepted) + doubled + abs(answers - QUESTIONS * submitted)
-    errors = Errors(page=sum(page.errors for page, _ in page_rounds),
-                    static=sum(static.errors for static, _ in static_rounds),
-                    submit=sum(submit.errors for submit, _ in submit_rounds), submit_sent=accepted + sum(
-                        submit.errors for submit, _ in submit_rounds))
+    errors = Errors(page=_errors(page_rounds), static=_errors(static_rounds), submit=_errors(submit_rounds),
+                    submit_accepted=accepted)
     page, hello_page = _median_round(page_rounds)
     static, hello_static = _median_round(static_rounds)
     submit, hello_32 = _median_round(submit_rounds)
@@ -191,7 +189,15 @@ class Errors:
     page: int
     static: int
     submit: int
-    submit_sent: int
+    submit_accepted: int
+
+    @property
+    def submit_sent(self) -> int:
+        return self.submit_accepted + self.submit
+
+
+def _errors(rounds: list[tuple[LoadResult, ...]]) -> int:
+    return sum(results[0].errors for results in rounds)
 
 
 def _figures(database: str, settings: ServerSettings, sizes: Sizes, page: LoadResult, submit: LoadResult,
