@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
@@ -29,7 +29,11 @@ def sign_in_and_redirect(user, next_path: str | None):
     services.start_login_session(db.session, user, current_app.permanent_session_lifetime)
     login_user(user)
     session.permanent = True
-    generate_csrf()  # the new session's CSRF secret goes out with this cookie, not with the next page's
+    # The new session's CSRF secret goes out with this cookie, not with the next page's (which would then rewrite
+    # the cookie on every page until the browser stored it). The sign-in form already made a token this request,
+    # from the old session's secret: drop it, or generate_csrf() returns it and never stores a new secret.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
     db.session.commit()
     return redirect(safe_redirect_path(next_path, home_for_signed_in()))
 

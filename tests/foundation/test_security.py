@@ -85,6 +85,18 @@ class TestWithCsrfOn:
         assert client.post("/signout").status_code == 400
         assert client.get("/account").status_code == 200
 
+    def test_the_session_cookie_set_at_sign_in_serves_the_pages_that_follow(self, client, people):
+        """It carries the new session's CSRF secret: the signed-in pages (each with a sign-out form) never rewrite
+        the cookie, and their token is accepted."""
+        token = csrf_token_from(client.get("/signin").get_data(as_text=True))
+        client.post("/signin", data={"username": people.learner.username, "password": "correct horse battery",
+                                     "csrf_token": token})
+        for path in ("/", "/account", "/courses"):
+            response = client.get(path)
+            assert response.status_code == 200 and "Set-Cookie" not in response.headers, path
+        token = csrf_token_from(response.get_data(as_text=True))
+        assert client.post("/signout", data={"csrf_token": token}).status_code == 302
+
 
 class TestSignInRateLimit:
     @pytest.fixture
