@@ -224,11 +224,12 @@ def check_course_completion(session: Session, user: User, course: Course) -> Cer
         )
         .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
     )
-    enrol(session, user, course)
-    session.execute(
-        update(Enrolment)
-        .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id, Enrolment.completed_at.is_(None))
-        .values(completed_at=now)
+    enrolment = _insert(session, Enrolment).values(user_id=user.id, course_id=course.id, source="self",
+                                                    created_at=now, completed_at=now)
+    session.execute(  # enrolled and completed in one statement; the first completion time stays
+        enrolment.on_conflict_do_update(
+            index_elements=["user_id", "course_id"],
+            set_={"completed_at": func.coalesce(Enrolment.completed_at, enrolment.excluded.completed_at)})
         .execution_options(synchronize_session=False)
     )
     return session.scalars(

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, contains_eager, defer, selectinload
 
 from app.access import attempts_filter
@@ -50,18 +50,23 @@ def owned_attempt(session: Session, user: User, module: Module, token: str,
     return session.scalar(query)
 
 
-def owned_attempt_and_quiz(session: Session, user: User, module: Module,
-                           token: str) -> tuple[QuizAttempt | None, dict[str, Any] | None]:
-    """owned_attempt and attempt_quiz in one statement: the attempt's revision comes along in an outer join."""
+def module_attempt_and_quiz(session: Session, user: User, course_slug: str, module_slug: str,
+                            token: str) -> tuple[Module | None, QuizAttempt | None, dict[str, Any] | None]:
+    """module_with_course, owned_attempt and attempt_quiz in one statement, for the requests that act on an attempt
+    (save, submit). The attempt comes along in an outer join that admits only this user's attempt at this module,
+    its revision's quiz in another. (None, None, None) when there is no such module."""
     row = session.execute(
-        select(QuizAttempt, ContentRevision.quiz)
-        .outerjoin(ContentRevision, ContentRevision.id == QuizAttempt.revision_id)
-        .where(*_owned(user, module, token))
+        _MODULE_WITH_COURSE
+        .add_columns(QuizAttempt, ContentRevision.quiz)
+        .outerjoin(QuizAttempt, and_(QuizAttempt.module_id == Module.id, QuizAttempt.token == token,
+                                     attempts_filter(user)))
+        .outerjoin(ContentRevision, ContentRevision.id == QuizAttempt.revision_id),
+        {"course_slug": course_slug, "module_slug": module_slug},
     ).first()
     if row is None:
-        return None, None
-    attempt, quiz = row
-    return attempt, _as_taken(quiz, module)
+        return None, None, None
+    module, attempt, quiz = row
+    return module, attempt, (_as_taken(quiz, module) if attempt is not None else None)
 
 
 def attempt_quiz(session: Session, attempt: QuizAttempt, module: Module) -> dict[str, Any] | None:

@@ -36,9 +36,13 @@ def _attempt_or_404(module: Module, token: str, *, with_answers: bool = False) -
         queries.owned_attempt(db.session, current_user, module, token, with_answers=with_answers))
 
 
-def _attempt_and_quiz_or_404(module: Module, token: str) -> tuple[QuizAttempt, dict | None]:
-    attempt, quiz = queries.owned_attempt_and_quiz(db.session, current_user, module, token)
-    return _refuse_unless_visible(attempt), quiz
+def _module_attempt_and_quiz_or_404(course_slug: str, module_slug: str,
+                                    token: str) -> tuple[Module, QuizAttempt, dict | None]:
+    """_module_or_404 (quiz or not: a quiz removed since keeps its attempts) and _attempt_or_404, in one statement."""
+    module, attempt, quiz = queries.module_attempt_and_quiz(db.session, current_user, course_slug, module_slug, token)
+    if module is None or not can_take_quiz(current_user, module):
+        raise NotFound(_("There is no quiz at this address."))
+    return module, _refuse_unless_visible(attempt), quiz
 
 
 # Built from the URL's own arguments: after the commit, reading them off the (expired) objects would cost queries.
@@ -81,8 +85,7 @@ def start_attempt(course_slug: str, module_slug: str):
 
 @bp.post("/attempts/<token>/save")
 def save_answers(course_slug: str, module_slug: str, token: str):
-    module = _module_or_404(course_slug, module_slug, needs_quiz=False)
-    attempt, quiz = _attempt_and_quiz_or_404(module, token)
+    module, attempt, quiz = _module_attempt_and_quiz_or_404(course_slug, module_slug, token)
     try:
         services.save_draft(db.session, attempt, quiz, responses_from_form(quiz, request.form))
     except services.AttemptAlreadySubmitted:
@@ -97,8 +100,7 @@ def save_answers(course_slug: str, module_slug: str, token: str):
 
 @bp.post("/attempts/<token>/submit")
 def submit_attempt(course_slug: str, module_slug: str, token: str):
-    module = _module_or_404(course_slug, module_slug, needs_quiz=False)
-    attempt, quiz = _attempt_and_quiz_or_404(module, token)
+    module, attempt, quiz = _module_attempt_and_quiz_or_404(course_slug, module_slug, token)
     submitted_at = utcnow()
     try:
         certificate = services.submit_attempt(db.session, current_user, attempt, module, quiz,
@@ -107,8 +109,9 @@ def submit_attempt(course_slug: str, module_slug: str, token: str):
         db.session.rollback()
         flash(_("This attempt was already submitted: here is its result."), "info")
         return redirect(_result_url())
+    completed_the_course = certificate is not None and certificate.issued_at >= submitted_at
     db.session.commit()
-    if certificate is not None and certificate.issued_at >= submitted_at:
+    if completed_the_course:
         flash(_("You have completed the course. Your certificate is in My learning."), "success")
     return redirect(_result_url())
 
