@@ -85,7 +85,7 @@ def start_attempt(course_slug: str, module_slug: str):
 
 @bp.post("/attempts/<token>/save")
 def save_answers(course_slug: str, module_slug: str, token: str):
-    module, attempt, quiz = _module_attempt_and_quiz_or_404(course_slug, module_slug, token)
+    _module, attempt, quiz = _module_attempt_and_quiz_or_404(course_slug, module_slug, token)
     try:
         services.save_draft(db.session, attempt, quiz, responses_from_form(quiz, request.form))
     except services.AttemptAlreadySubmitted:
