@@ -25,15 +25,13 @@ def home_for_signed_in() -> str:
 
 
 def sign_in_and_redirect(user, next_path: str | None):
-    session.clear()  # a new session at sign-in: nothing from the anonymous one carries over
+    session.clear()  # a new session at sign-in: nothing from the anonymous one carries over,
+    # not even the CSRF token Flask-WTF cached for this request (generate_csrf() would return it, storing no secret)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     services.start_login_session(db.session, user, current_app.permanent_session_lifetime)
     login_user(user)
     session.permanent = True
-    # The new session's CSRF secret goes out with this cookie, not with the next page's (which would then rewrite
-    # the cookie on every page until the browser stored it). The sign-in form already made a token this request,
-    # from the old session's secret: drop it, or generate_csrf() returns it and never stores a new secret.
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-    generate_csrf()
+    generate_csrf()  # the new session's CSRF secret goes out with this cookie, not with the next page's
     db.session.commit()
     return redirect(safe_redirect_path(next_path, home_for_signed_in()))
 
