@@ -30,15 +30,21 @@ def _insert(session: Session, model):
     return insert(model)
 
 
+_ENROLMENT_KEY = ["user_id", "course_id"]  # one enrolment per learner and course
+
+
+def _enrolment_insert(session: Session, user_id: int, course_id: int, now: datetime, source: str = "self", **values):
+    """INSERT of an enrolment; the caller says what a conflict (an existing enrolment) does."""
+    return _insert(session, Enrolment).values(user_id=user_id, course_id=course_id, source=source, created_at=now,
+                                              **values)
+
+
 def enrol(session: Session, user: User, course: Course, source: str = "self") -> Enrolment:
     """Enrol the user in the course, or return their existing enrolment. Safe to call twice, or concurrently."""
     if source not in ENROLMENT_SOURCES:
         raise ValueError(f"unknown enrolment source {source!r}")
-    session.execute(
-        _insert(session, Enrolment)
-        .values(user_id=user.id, course_id=course.id, source=source, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
-    )
+    session.execute(_enrolment_insert(session, user.id, course.id, utcnow(), source)
+                    .on_conflict_do_nothing(index_elements=_ENROLMENT_KEY))
     return session.scalars(
         select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
     ).one()
@@ -49,11 +55,8 @@ def ensure_progress(session: Session, user: User, module: Module, now: datetime 
     The enrolment comes first: each statement stands on its own (the module page runs them in autocommit), and a
     stop between the two leaves nothing that the next visit does not complete."""
     now = now or utcnow()
-    session.execute(
-        _insert(session, Enrolment)
-        .values(user_id=user.id, course_id=module.course_id, source="self", created_at=now)
-        .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
-    )
+    session.execute(_enrolment_insert(session, user.id, module.course_id, now)
+                    .on_conflict_do_nothing(index_elements=_ENROLMENT_KEY))
     session.execute(
         _insert(session, ModuleProgress)
         .values(user_id=user.id, module_id=module.id, first_opened_at=now, last_seen_at=now)
@@ -224,11 +227,10 @@ def check_course_completion(session: Session, user: User, course: Course) -> Cer
         )
         .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
     )
-    enrolment = _insert(session, Enrolment).values(user_id=user.id, course_id=course.id, source="self",
-                                                    created_at=now, completed_at=now)
+    enrolment = _enrolment_insert(session, user.id, course.id, now, completed_at=now)
     session.execute(  # enrolled and completed in one statement; the first completion time stays
         enrolment.on_conflict_do_update(
-            index_elements=["user_id", "course_id"],
+            index_elements=_ENROLMENT_KEY,
             set_={"completed_at": func.coalesce(Enrolment.completed_at, enrolment.excluded.completed_at)})
         .execution_options(synchronize_session=False)
     )
