@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import false, select, true
+from sqlalchemy import bindparam, false, select, true
 
 from app.auth.models import Role, User
 from app.catalog.models import Course, CourseStatus
@@ -90,6 +90,10 @@ def can_see_attempt(user: User, attempt) -> bool:
 def attempts_filter(user: User):
     """The list form of can_see_attempt: a WHERE clause on QuizAttempt."""
     return QuizAttempt.user_id == user.id
+
+
+# attempts_filter for statements built once: the viewer's id is the bind parameter "viewer_id".
+ATTEMPTS_OF_VIEWER = QuizAttempt.user_id == bindparam("viewer_id")
 
 
 # --- Classrooms: trainers manage the classes they own or co-teach; admins manage every class --------------------

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, contains_eager, defer, selectinload
 
-from app.access import attempts_filter
+from app.access import ATTEMPTS_OF_VIEWER, attempts_filter
 from app.auth.models import User
 from app.catalog.models import ContentRevision, Course, Module
 from app.quizzes.models import AttemptStatus, QuizAttempt
@@ -50,19 +50,25 @@ def owned_attempt(session: Session, user: User, module: Module, token: str,
     return session.scalar(query)
 
 
+# module_with_course, owned_attempt and attempt_quiz in one statement, built once (it runs on every save and
+# submission): the attempt comes along in an outer join that admits only the viewer's attempt at this module with
+# this token, its revision's quiz in another.
+_MODULE_ATTEMPT_AND_QUIZ = (
+    _MODULE_WITH_COURSE
+    .add_columns(QuizAttempt, ContentRevision.quiz)
+    .outerjoin(QuizAttempt, and_(QuizAttempt.module_id == Module.id, QuizAttempt.token == bindparam("token"),
+                                 ATTEMPTS_OF_VIEWER))
+    .outerjoin(ContentRevision, ContentRevision.id == QuizAttempt.revision_id)
+)
+
+
 def module_attempt_and_quiz(session: Session, user: User, course_slug: str, module_slug: str,
                             token: str) -> tuple[Module | None, QuizAttempt | None, dict[str, Any] | None]:
-    """module_with_course, owned_attempt and attempt_quiz in one statement, for the requests that act on an attempt
-    (save, submit). The attempt comes along in an outer join that admits only this user's attempt at this module,
-    its revision's quiz in another. (None, None, None) when there is no such module."""
-    row = session.execute(
-        _MODULE_WITH_COURSE
-        .add_columns(QuizAttempt, ContentRevision.quiz)
-        .outerjoin(QuizAttempt, and_(QuizAttempt.module_id == Module.id, QuizAttempt.token == token,
-                                     attempts_filter(user)))
-        .outerjoin(ContentRevision, ContentRevision.id == QuizAttempt.revision_id),
-        {"course_slug": course_slug, "module_slug": module_slug},
-    ).first()
+    """For the requests that act on an attempt (save, submit). (None, None, None) when there is no such module;
+    (module, None, None) when the attempt is not this user's, at this module."""
+    row = session.execute(_MODULE_ATTEMPT_AND_QUIZ, {
+        "course_slug": course_slug, "module_slug": module_slug, "token": token, "viewer_id": user.id,
+    }).first()
     if row is None:
         return None, None, None
     module, attempt, quiz = row
