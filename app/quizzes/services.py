@@ -116,6 +116,8 @@ def save_draft(session: Session, attempt: QuizAttempt, quiz: dict[str, Any], res
     session.expire(attempt, ["draft_answers"])
 
 
+_INSERT_ANSWER = insert(AttemptAnswer)  # built once: every submission runs it
+
 # The gate of exactly-once grading, built once (it runs on every submission).
 _SUBMIT_IF_OPEN = (
     update(QuizAttempt)
@@ -143,7 +145,7 @@ def submit_attempt(session: Session, user: User, attempt: QuizAttempt, module: M
     if flipped != 1:
         raise AttemptAlreadySubmitted(_("This attempt has already been submitted."))
     if result.grades:  # one executemany, not one INSERT ... RETURNING per question
-        session.connection().execute(insert(AttemptAnswer), [
+        session.connection().execute(_INSERT_ANSWER, [
             {"attempt_id": attempt.id, "question_key": question_id, "response": answers[question_id],
              "correct": grade.correct, "points": grade.points}
             for question_id, grade in result.grades.items()
