@@ -48,9 +48,13 @@ def signed_in(user: User) -> bool:
 # --- Course content -------------------------------------------------------------------------------------------
 
 
+def can_read_drafts(user: User) -> bool:
+    return is_trainer(user)
+
+
 def can_read_course(user: User, course) -> bool:
     """Published courses are open to everyone; drafts only to trainers and admins (the authors)."""
-    return course.is_published or is_trainer(user)
+    return course.is_published or can_read_drafts(user)
 
 
 def can_see_facilitator_notes(user: User) -> bool:
@@ -64,9 +68,13 @@ def can_author_courses(user: User) -> bool:
 # --- Learning: course lists and a learner's own records -------------------------------------------------------
 
 
+# The list form of can_read_course, for each answer of can_read_drafts: WHERE clauses on Course, built once so that
+# statements using them can be built once too.
+READABLE_COURSES = {True: true(), False: Course.status == CourseStatus.PUBLISHED}
+
+
 def readable_courses_filter(user: User):
-    """The list form of can_read_course: a WHERE clause on Course."""
-    return true() if is_trainer(user) else Course.status == CourseStatus.PUBLISHED
+    return READABLE_COURSES[can_read_drafts(user)]
 
 
 def owns_record(user: User, record) -> bool:
