@@ -95,12 +95,8 @@ def can_see_attempt(user: User, attempt) -> bool:
     return owns_record(user, attempt)
 
 
-def attempts_filter(user: User):
-    """The list form of can_see_attempt: a WHERE clause on QuizAttempt."""
-    return QuizAttempt.user_id == user.id
-
-
-# attempts_filter for statements built once: the viewer's id is the bind parameter "viewer_id".
+# The list form of can_see_attempt: a WHERE clause on QuizAttempt, built once. Statements that use it bind the
+# viewer's id as "viewer_id".
 ATTEMPTS_OF_VIEWER = QuizAttempt.user_id == bindparam("viewer_id")
 
 

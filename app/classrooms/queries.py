@@ -3,13 +3,20 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.access import can_manage_classroom, classrooms_visible_to
 from app.auth.models import User
 from app.catalog.models import Course, Module
-from app.classrooms.models import Assignment, AuditEvent, Classroom, ClassroomMember, ClassroomTrainer, LiveSession
+from app.classrooms.models import (
+    Assignment,
+    AuditEvent,
+    Classroom,
+    ClassroomMember,
+    ClassroomTrainer,
+    LiveSession,
+)
 from app.errors import NotFound
 from app.extensions import utcnow
 
@@ -154,17 +161,20 @@ class AssignedWork:
         return self.due_at is not None and self.due_at < utcnow()
 
 
+_ASSIGNED_WORK = (  # built once: My learning runs it for every learner
+    select(Assignment, Classroom.name, Course, Module)
+    .join(ClassroomMember, ClassroomMember.classroom_id == Assignment.classroom_id)
+    .join(Classroom, Classroom.id == Assignment.classroom_id)
+    .join(Course, Course.id == Assignment.course_id)
+    .outerjoin(Module, Module.id == Assignment.module_id)
+    .where(ClassroomMember.user_id == bindparam("learner_id"), Classroom.archived.is_(False))
+    .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)
+)
+
+
 def assigned_work_for(session: Session, user: User) -> list[AssignedWork]:
     """Work assigned to the learner through their classes, overdue first, then by due date (undated last)."""
-    rows = session.execute(
-        select(Assignment, Classroom.name, Course, Module)
-        .join(ClassroomMember, ClassroomMember.classroom_id == Assignment.classroom_id)
-        .join(Classroom, Classroom.id == Assignment.classroom_id)
-        .join(Course, Course.id == Assignment.course_id)
-        .outerjoin(Module, Module.id == Assignment.module_id)
-        .where(ClassroomMember.user_id == user.id, Classroom.archived.is_(False))
-        .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)
-    ).all()
+    rows = session.execute(_ASSIGNED_WORK, {"learner_id": user.id}).all()
     return [AssignedWork(name, course, module, assignment.due_at) for assignment, name, course, module in rows]
 
 

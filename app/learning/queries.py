@@ -191,10 +191,13 @@ def course_progress(session: Session, user: User, course: Course) -> CourseProgr
     return _progress_for_courses(session, user, [course])[0]
 
 
+_STANDARDS_BY_CODE = select(StandardEntry).where(StandardEntry.code.in_(bindparam("codes", expanding=True)))
+
+
 def standards_by_code(session: Session, codes: list[str]) -> dict[str, StandardEntry]:
     if not codes:
         return {}
-    return {entry.code: entry for entry in session.scalars(select(StandardEntry).where(StandardEntry.code.in_(codes)))}
+    return {entry.code: entry for entry in session.scalars(_STANDARDS_BY_CODE, {"codes": list(codes)})}
 
 
 @dataclass(frozen=True)
@@ -371,25 +374,28 @@ class StandardsIndex:
     covered_codes: set[str]
 
 
+_STANDARD_ENTRIES = select(StandardEntry).order_by(StandardEntry.position, StandardEntry.code)
+_PUBLISHED_MODULES_WITH_STANDARDS = (
+    select(Module)
+    .join(Course, Course.id == Module.course_id)
+    .where(Course.status == CourseStatus.PUBLISHED, Module.archived.is_(False))
+    .options(*MODULE_LIGHT, undefer(Module.standards), selectinload(Module.course).options(*COURSE_LIGHT))
+    .order_by(Course.title, Module.position)
+)
+_COMPLETED_MODULE_IDS = select(ModuleProgress.module_id).where(
+    ModuleProgress.user_id == bindparam("learner_id"), ModuleProgress.completed_at.is_not(None))
+
+
 def standards_index(session: Session, user: User) -> StandardsIndex:
-    entries = list(session.scalars(select(StandardEntry).order_by(StandardEntry.position, StandardEntry.code)))
-    modules = list(session.scalars(
-        select(Module)
-        .join(Course, Course.id == Module.course_id)
-        .where(Course.status == CourseStatus.PUBLISHED, Module.archived.is_(False))
-        .options(*MODULE_LIGHT, undefer(Module.standards), selectinload(Module.course).options(*COURSE_LIGHT))
-        .order_by(Course.title, Module.position)
-    ))
+    entries = list(session.scalars(_STANDARD_ENTRIES))
+    modules = list(session.scalars(_PUBLISHED_MODULES_WITH_STANDARDS))
     modules_by_code: dict[str, list[Module]] = {}
     for module in modules:
         for code in module.standards or []:
             modules_by_code.setdefault(code, []).append(module)
     completed_ids = set()
     if user.is_authenticated:
-        completed_ids = set(session.scalars(
-            select(ModuleProgress.module_id)
-            .where(ModuleProgress.user_id == user.id, ModuleProgress.completed_at.is_not(None))
-        ))
+        completed_ids = set(session.scalars(_COMPLETED_MODULE_IDS, {"learner_id": user.id}))
     covered = {code for code, teaching in modules_by_code.items()
                if any(module.id in completed_ids for module in teaching)}
     instruments = [entry for entry in entries if entry.article is None]

@@ -5,11 +5,10 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, contains_eager, defer, selectinload
 
-from app.access import ATTEMPTS_OF_VIEWER, attempts_filter
+from app.access import ATTEMPTS_OF_VIEWER
 from app.auth.models import User
 from app.catalog.models import ContentRevision, Course, Module
 from app.quizzes.models import AttemptStatus, QuizAttempt
-
 
 _MODULE_WITH_COURSE = (  # built once: every quiz request starts here
     select(Module)
@@ -24,30 +23,36 @@ def module_with_course(session: Session, course_slug: str, module_slug: str) -> 
     return session.scalar(_MODULE_WITH_COURSE, {"course_slug": course_slug, "module_slug": module_slug})
 
 
+_LATEST_REVISION = (
+    select(ContentRevision)
+    .where(ContentRevision.module_id == bindparam("module_id"))
+    .order_by(ContentRevision.number.desc())
+    .limit(1)
+)
+
+
 def latest_revision(session: Session, module: Module) -> ContentRevision | None:
-    return session.scalar(
-        select(ContentRevision)
-        .where(ContentRevision.module_id == module.id)
-        .order_by(ContentRevision.number.desc())
-        .limit(1)
-    )
+    return session.scalar(_LATEST_REVISION, {"module_id": module.id})
+
+
+_OPEN_ATTEMPT = select(QuizAttempt).where(
+    ATTEMPTS_OF_VIEWER, QuizAttempt.module_id == bindparam("module_id"), QuizAttempt.status == AttemptStatus.OPEN)
 
 
 def open_attempt(session: Session, user: User, module: Module) -> QuizAttempt | None:
-    return session.scalar(
-        select(QuizAttempt).where(
-            attempts_filter(user), QuizAttempt.module_id == module.id, QuizAttempt.status == AttemptStatus.OPEN
-        )
-    )
+    return session.scalar(_OPEN_ATTEMPT, {"viewer_id": user.id, "module_id": module.id})
+
+
+# The attempt with this token, only if it belongs to the viewer and this module (anything else is "not found").
+_OWNED_ATTEMPT = select(QuizAttempt).where(
+    QuizAttempt.token == bindparam("token"), QuizAttempt.module_id == bindparam("module_id"), ATTEMPTS_OF_VIEWER)
+_OWNED_ATTEMPT_WITH_ANSWERS = _OWNED_ATTEMPT.options(selectinload(QuizAttempt.answers))
 
 
 def owned_attempt(session: Session, user: User, module: Module, token: str,
                   *, with_answers: bool = False) -> QuizAttempt | None:
-    """The attempt with this token, only if it belongs to this user and this module (anything else is "not found")."""
-    query = select(QuizAttempt).where(*_owned(user, module, token))
-    if with_answers:
-        query = query.options(selectinload(QuizAttempt.answers))
-    return session.scalar(query)
+    statement = _OWNED_ATTEMPT_WITH_ANSWERS if with_answers else _OWNED_ATTEMPT
+    return session.scalar(statement, {"token": token, "module_id": module.id, "viewer_id": user.id})
 
 
 # module_with_course, owned_attempt and attempt_quiz in one statement, built once (it runs on every save and
@@ -75,16 +80,14 @@ def module_attempt_and_quiz(session: Session, user: User, course_slug: str, modu
     return module, attempt, (_as_taken(quiz, module) if attempt is not None else None)
 
 
+_REVISION_QUIZ = select(ContentRevision.quiz).where(ContentRevision.id == bindparam("revision_id"))
+
+
 def attempt_quiz(session: Session, attempt: QuizAttempt, module: Module) -> dict[str, Any] | None:
     quiz = None
     if attempt.revision_id is not None:
-        quiz = session.scalar(select(ContentRevision.quiz).where(ContentRevision.id == attempt.revision_id))
+        quiz = session.scalar(_REVISION_QUIZ, {"revision_id": attempt.revision_id})
     return _as_taken(quiz, module)
-
-
-def _owned(user: User, module: Module, token: str) -> tuple:
-    """The attempt with this token, only if it belongs to this user and this module (anything else is "not found")."""
-    return QuizAttempt.token == token, QuizAttempt.module_id == module.id, attempts_filter(user)
 
 
 def _as_taken(revision_quiz: dict[str, Any] | None, module: Module) -> dict[str, Any] | None:
@@ -92,10 +95,13 @@ def _as_taken(revision_quiz: dict[str, Any] | None, module: Module) -> dict[str,
     return revision_quiz if revision_quiz is not None else module.quiz
 
 
+_ATTEMPTS_AT_MODULE = (
+    select(QuizAttempt)
+    .where(ATTEMPTS_OF_VIEWER, QuizAttempt.module_id == bindparam("module_id"))
+    .order_by(QuizAttempt.number)
+)
+
+
 def attempts_of(session: Session, user: User, module: Module) -> list[QuizAttempt]:
     """The learner's attempts at this quiz, first to last (open ones included)."""
-    return list(session.scalars(
-        select(QuizAttempt)
-        .where(attempts_filter(user), QuizAttempt.module_id == module.id)
-        .order_by(QuizAttempt.number)
-    ))
+    return list(session.scalars(_ATTEMPTS_AT_MODULE, {"viewer_id": user.id, "module_id": module.id}))
