@@ -152,4 +152,6 @@ def submit_attempt(session: Session, user: User, attempt: QuizAttempt, module: M
         ])
     session.expire(attempt)
     learning.record_quiz_result(session, user, module, result.score, result.passed)
+    if not result.passed:  # a fail completes no module, so it cannot complete the course: no need to look
+        return None
     return learning.check_course_completion(session, user, module.course)

@@ -2,7 +2,7 @@
 
 from tests.course_builder import write_course
 from tests.conftest import counting_queries
-from tests.quizzes.conftest import start_attempt, submit
+from tests.quizzes.conftest import ALL_RIGHT, ALL_WRONG, start_attempt, submit
 
 # user, module with course, open attempt, its revision's quiz
 QUIZ_PAGE_BUDGET = 4
@@ -49,3 +49,18 @@ def test_the_quiz_and_result_pages_and_the_submission_run_a_bounded_number_of_qu
     assert small == large, f"queries grow with the quiz: {small} for 4 questions, {large} for 60"
     budgets = (QUIZ_PAGE_BUDGET, RESULT_PAGE_BUDGET, SUBMISSION_BUDGET)
     assert all(count <= budget for count, budget in zip(large, budgets)), f"{large} over {budgets}"
+
+
+
+def test_a_failed_submission_does_not_read_the_course_to_check_its_completion(course, app, login, people):
+    client = login(app.test_client(), people.learner)
+    submissions = []
+    for answers in (ALL_RIGHT, ALL_WRONG):
+        token = start_attempt(client)
+        with counting_queries(app) as statements:
+            assert submit(client, token, answers).status_code == 302
+        submissions.append(statements)
+    passing, failing = (
+        [sql for sql in statements if "FROM modules" in sql and "module_progress" in sql] for statements in submissions)
+    assert len(passing) == 1, "a pass may complete the course: its modules and progress are read"
+    assert failing == [], "a fail completes no module, so the course is not read"
