@@ -9,14 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.access import can_manage_classroom, classrooms_visible_to
 from app.auth.models import User
 from app.catalog.models import Course, Module
-from app.classrooms.models import (
-    Assignment,
-    AuditEvent,
-    Classroom,
-    ClassroomMember,
-    ClassroomTrainer,
-    LiveSession,
-)
+from app.classrooms.models import Assignment, AuditEvent, Classroom, ClassroomMember, ClassroomTrainer, LiveSession
 from app.errors import NotFound
 from app.extensions import utcnow
 

@@ -86,8 +86,8 @@ _PROGRESS_IN_MODULES = select(ModuleProgress).where(
     ModuleProgress.module_id.in_(bindparam("module_ids", expanding=True)))
 _ENROLMENTS_IN_COURSES = select(Enrolment).where(
     Enrolment.user_id == bindparam("learner_id"), Enrolment.course_id.in_(bindparam("course_ids", expanding=True)))
-_CERTIFICATES = select(Certificate).where(Certificate.user_id == bindparam("learner_id"))
-_CERTIFICATES_IN_COURSES = _CERTIFICATES.where(Certificate.course_id.in_(bindparam("course_ids", expanding=True)))
+_CERTIFICATES_IN_COURSES = select(Certificate).where(
+    Certificate.user_id == bindparam("learner_id"), Certificate.course_id.in_(bindparam("course_ids", expanding=True)))
 _LIGHT_MODULES_OF_COURSES = (
     select(Module)
     .where(Module.course_id.in_(bindparam("course_ids", expanding=True)))
