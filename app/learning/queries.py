@@ -17,9 +17,8 @@ from app.learning.services import module_done, quizzes_required, required_module
 
 VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # secrets.token_urlsafe's alphabet
 # What lists and navigation need from a module: never the rendered pages or the source.
-MODULE_LIGHT_COLUMNS = (Module.id, Module.course_id, Module.slug, Module.position, Module.title,
-                        Module.estimated_minutes, Module.archived, Module.question_count)
-MODULE_LIGHT = (load_only(*MODULE_LIGHT_COLUMNS),)
+MODULE_LIGHT = (load_only(Module.id, Module.course_id, Module.slug, Module.position, Module.title,
+                          Module.estimated_minutes, Module.archived, Module.question_count),)
 COURSE_LIGHT = (defer(Course.source), defer(Course.intro_html))
 
 
