@@ -8,8 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, case, func, inspect, select, update
-from sqlalchemy.orm import Session, load_only
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.catalog.models import Course, Module
@@ -162,56 +161,47 @@ def quizzes_required(course: Course) -> bool:
 
 def required_modules(course: Course) -> list[Module]:
     """The active modules the course's completion rule asks for (archived modules never count)."""
-    wanted = (course.completion or {}).get("modules", "all")
-    modules = course.active_modules
+    return _required_of(course.completion, course.active_modules)
+
+
+def _required_of(completion: dict | None, active_modules: list):
+    """`active_modules` in course order, anything with a `slug`: ORM modules or the completion check's rows."""
+    wanted = (completion or {}).get("modules", "all")
     if wanted == "all":
-        return modules
-    return [module for module in modules if module.slug in set(wanted)]
+        return active_modules
+    wanted = set(wanted)
+    return [module for module in active_modules if module.slug in wanted]
 
 
-def module_done(module: Module, progress: ModuleProgress | None, quizzes_count: bool) -> bool:
+def module_done(module, progress, quizzes_count: bool) -> bool:
+    """`module` has `has_quiz`; `progress` has `completed_at` and `quiz_passed_at` (or is None: never opened)."""
     if progress is None or progress.completed_at is None:
         return False
     return not (quizzes_count and module.has_quiz and progress.quiz_passed_at is None)
 
 
-def course_rule_met(course: Course, progress_by_module: dict[int, ModuleProgress]) -> bool:
-    modules = required_modules(course)
-    quizzes_count = quizzes_required(course)
-    return bool(modules) and all(
-        module_done(module, progress_by_module.get(module.id), quizzes_count) for module in modules
-    )
-
-
-def standards_covered(course: Course) -> list[str]:
-    """The course's standards, then those its required modules teach, without repeats."""
-    codes = list(course.standards or [])
-    for module in required_modules(course):
-        codes.extend(module.standards or [])
-    return list(dict.fromkeys(codes))
-
-
-_MODULES_WITH_PROGRESS = (
-    select(Module, ModuleProgress)
+# The completion check runs after every passed quiz: plain rows of what the rule reads, no ORM objects.
+_ACTIVE_MODULES_WITH_PROGRESS = (
+    select(Module.slug, Module.standards, (Module.question_count > 0).label("has_quiz"),
+           ModuleProgress.completed_at, ModuleProgress.quiz_passed_at)
     .outerjoin(ModuleProgress, and_(ModuleProgress.module_id == Module.id,
                                     ModuleProgress.user_id == bindparam("learner_id")))
-    .where(Module.course_id == bindparam("of_course"))
+    .where(Module.course_id == bindparam("of_course"), Module.archived.is_(False))
     .order_by(Module.position)
-    # Completion reads each module's status fields and standards, never its content.
-    .options(load_only(Module.id, Module.course_id, Module.slug, Module.position, Module.archived,
-                       Module.question_count, Module.standards))
 )
 
 
 def check_course_completion(session: Session, user: User, course: Course) -> Certificate | None:
     """The course certificate if the completion rule is met — issued now if it was not yet — else None.
     Issued at most once per learner and course: the unique constraint decides between concurrent callers."""
-    rows = session.execute(_MODULES_WITH_PROGRESS, {"learner_id": user.id, "of_course": course.id}).all()
-    if "modules" not in inspect(course).dict:
-        set_committed_value(course, "modules", [module for module, _ in rows])
-    progress_by_module = {progress.module_id: progress for _, progress in rows if progress is not None}
-    if not course_rule_met(course, progress_by_module):
+    rows = session.connection().execute(_ACTIVE_MODULES_WITH_PROGRESS,
+                                        {"learner_id": user.id, "of_course": course.id}).all()
+    required = _required_of(course.completion, rows)
+    quizzes_count = quizzes_required(course)
+    if not required or not all(module_done(row, row, quizzes_count) for row in required):
         return None
+    # The course's standards, then those its required modules teach, without repeats.
+    codes = [*(course.standards or []), *(code for row in required for code in row.standards or [])]
     now = utcnow()
     session.execute(
         _insert(session, Certificate)
@@ -221,7 +211,7 @@ def check_course_completion(session: Session, user: User, course: Course) -> Cer
             code=secrets.token_urlsafe(24),
             holder_name=user.display_name or user.username,
             course_title=course.title,
-            standards=standards_covered(course),
+            standards=list(dict.fromkeys(codes)),
             issued_at=now,
             public=True,
         )
