@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import templating
 from app.pool_ping import ping_connections_that_sat_idle
-from app.sqlite_writers import QueuedWriterConnection, shorten_gil_waits
+from app.sqlite_writers import QueuedWriterConnection
 from config import INSECURE_DEFAULT_KEY, Config, config_from_environment, normalise_database_url
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
@@ -73,7 +73,6 @@ def _configure_database(app: Flask) -> None:
                 "factory": QueuedWriterConnection,  # writers queue on a file lock: see app/sqlite_writers.py
             },
         }
-        shorten_gil_waits()
 
 
 @event.listens_for(Engine, "connect")

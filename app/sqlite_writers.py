@@ -6,22 +6,14 @@ takes an exclusive `flock` on `<database>-writer.lock` just before its first wri
 its transaction ends: waiting writers sleep in the kernel and wake the moment the lock is free, across every worker
 process and thread on the machine (SQLite's file lives on one machine anyway). Writers that do not use these
 connections (the sqlite3 shell, a backup) still meet SQLite's busy timeout as before.
-
-A turn also lasts as long as its thread takes to get the GIL back after each statement (SQLite releases it while it
-works). Behind a busy sibling thread that takes up to the interpreter's switch interval, 5 ms by default, and every
-other writer waits through it: `shorten_gil_waits` makes a threaded worker hand the GIL over after 1 ms. Measured
-under the learner-paths benchmark (gunicorn, 2 gthread workers x 2 threads, 32 learners submitting quizzes):
-462-508 submissions/s with 5 ms, 544-614 with 1 ms; on PostgreSQL, no difference beyond noise.
 """
 
 import fcntl
 import os
 import sqlite3
-import sys
 import threading
 
 READ_ONLY_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
-GIL_SWITCH_INTERVAL_SECONDS = 0.001
 _threads_holding_a_turn: set[int] = set()  # thread idents; a connection may end its turn from another thread
 
 
@@ -31,11 +23,6 @@ def lock_path_for(database: str) -> str | None:
     if not path or path == ":memory:" or "mode=memory" in database:
         return None
     return f"{path}-writer.lock"
-
-
-def shorten_gil_waits() -> None:
-    """Process-wide, and never lengthens an interval set shorter elsewhere."""
-    sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_INTERVAL_SECONDS))
 
 
 def _writes(statement: str) -> bool:

@@ -3,14 +3,13 @@
 import fcntl
 import os
 import sqlite3
-import sys
 import threading
 
 import pytest
 
 from app import create_app
 from app.extensions import db
-from app.sqlite_writers import GIL_SWITCH_INTERVAL_SECONDS, QueuedWriterConnection, lock_path_for
+from app.sqlite_writers import QueuedWriterConnection, lock_path_for
 from config import TestingConfig
 
 
@@ -119,20 +118,6 @@ def test_the_app_connects_to_sqlite_files_through_the_writer_queue(tmp_path):
         finally:
             raw.close()
         db.engine.dispose()
-
-
-def test_an_app_on_sqlite_shortens_the_wait_for_the_gil_and_never_lengthens_it(tmp_path):
-    default = sys.getswitchinterval()
-    try:
-        sys.setswitchinterval(0.005)
-        create_app(TestingConfig, {"DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}"})
-        assert sys.getswitchinterval() == pytest.approx(GIL_SWITCH_INTERVAL_SECONDS, abs=1e-6)
-        sys.setswitchinterval(0.0005)
-        shorter = sys.getswitchinterval()  # as the interpreter stores it (whole microseconds)
-        create_app(TestingConfig, {"DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}"})
-        assert sys.getswitchinterval() == shorter
-    finally:
-        sys.setswitchinterval(default)
 
 
 def test_a_turn_ended_from_another_thread_frees_the_thread_that_took_it(database):
