@@ -198,6 +198,7 @@ def check_course_completion(session: Session, user: User, course: Course) -> Cer
                                         {"learner_id": user.id, "of_course": course.id}).all()
     required = _required_of(course.completion, rows)
     quizzes_count = quizzes_required(course)
+    # Each row carries the module's fields and its progress fields (None where it was never opened).
     if not required or not all(module_done(row, row, quizzes_count) for row in required):
         return None
     # The course's standards, then those its required modules teach, without repeats.
