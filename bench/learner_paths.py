@@ -1,7 +1,10 @@
 """The learner's hot paths (issue 4): the module page, quiz submission by 32 learners at once, memory per worker.
 
 Article 26 and a bare Flask "hello" app are served the same way (gunicorn on loopback, see ServerSettings) in the
-same run; the second baseline is a static file (the site's stylesheet) sent by the same Article 26 server. Data is seeded through the app's own services: a course written to a temp dir and synced, learners created
+same run; the second baseline is a static file (the site's stylesheet) sent by the same Article 26 server. Two more
+rows measure requests that stop part-way through the page's work (bench/apps.py), served by a server of their own:
+they show what share of the page's cost is paid before it renders anything.
+Data is seeded through the app's own services: a course written to a temp dir and synced, learners created
 and their attempts started in-process; the learners then sign in over HTTP (untimed) like browsers do.
 Submissions are counted in the database afterwards: every 302 must be exactly one graded attempt.
 """
@@ -13,7 +16,7 @@ import re
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -150,7 +153,8 @@ def _measure_app(database: str, database_url: str, workdir: Path, settings: Serv
            "COURSES_DIR": str(workdir / "courses")}
     with GunicornServer("bench.apps:article26()", settings, env=env, ready_path="/healthz") as server:
         with ThreadPoolExecutor(8) as pool:
-            readers = list(pool.map(lambda n: _module_page(server.port, n), range(submitters, submitters + PAGE_CLIENTS)))
+            readers = list(pool.map(lambda n: _module_page(server.port, n),
+                                    range(submitters, submitters + PAGE_CLIENTS)))
             submissions = list(pool.map(lambda n: _submission(server.port, n), range(submitters)))
         reader_plans = [ClientPlan((request,)) for request in readers]
         static_plans = [ClientPlan((Request("GET", STATIC_FILE),))] * PAGE_CLIENTS
@@ -170,6 +174,7 @@ def _measure_app(database: str, database_url: str, workdir: Path, settings: Serv
                               max_seconds=sizes.submission_seconds)
             submit_rounds.append((submit, _hello_load(hello, SUBMITTERS, sizes)))
         rss = max(server.worker_rss_mb())
+    floors = _measure_page_floors(env, settings, sizes, hello, readers, database)
     submitted, answers, doubled = _count_attempts(database_url)
     accepted = sum(submit.ok for submit, _hello in submit_rounds)
     lost_or_duplicated = abs(submitted - accepted) + doubled + abs(answers - QUESTIONS * submitted)
@@ -179,7 +184,36 @@ def _measure_app(database: str, database_url: str, workdir: Path, settings: Serv
     static, hello_static = _median_round(static_rounds)
     submit, hello_32 = _median_round(submit_rounds)
     return _figures(database, settings, sizes, page, submit, rss, lost_or_duplicated, submitters,
-                    hello_page, hello_32, max(hello.worker_rss_mb()), static, hello_static, errors)
+                    hello_page, hello_32, max(hello.worker_rss_mb()), static, hello_static, errors, floors)
+
+
+FLOORS = {  # path on the floors server (bench/apps.py) -> what the row says it measures
+    "/bench/floor/signed-in": "the signed-in user loaded",
+    f"/bench/floor/page-statement/{COURSE}/{READ_MODULE}": "the user loaded and the page's statement run",
+}
+
+
+def _measure_page_floors(env: dict[str, str], settings: ServerSettings, sizes: Sizes, hello: GunicornServer,
+                         readers: list[Request], database: str) -> list[Measurement]:
+    """How the module page's ratio compares with requests that stop part-way through its work, measured the same
+    way (the same 8 signed-in learners: their sessions live in the database, so their cookies work here too)."""
+    rows = []
+    with GunicornServer("bench.apps:article26_with_page_floors()", settings, env=env,
+                        ready_path="/healthz") as floors:
+        for path, label in FLOORS.items():
+            plans = [ClientPlan((replace(reader, path=path),)) for reader in readers]
+            run_load(floors.port, plans, max_requests_per_client=50, max_seconds=1)  # warm-up
+            rounds = []
+            for _number in range(sizes.rounds):
+                floor = run_load(floors.port, plans, max_requests_per_client=sizes.page_requests_per_client,
+                                 max_seconds=sizes.page_seconds)
+                rounds.append((floor, _hello_load(hello, PAGE_CLIENTS, sizes)))
+            floor, hello_floor = _median_round(rounds)
+            errors = _errors(rounds)
+            rows.append(Measurement(
+                f"module page's floor: {label}, no template, {PAGE_CLIENTS} clients ({database})",
+                floor.per_second, "req/s", hello_floor.per_second, "hello", "0 errors", errors == 0))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -202,7 +236,8 @@ def _errors(rounds: list[tuple[LoadResult, ...]]) -> int:
 
 def _figures(database: str, settings: ServerSettings, sizes: Sizes, page: LoadResult, submit: LoadResult,
              rss: float, lost_or_duplicated: int, submitters: int, hello_page: LoadResult, hello_32: LoadResult,
-             hello_rss: float, static: LoadResult, hello_static: LoadResult, errors: Errors) -> list[Measurement]:
+             hello_rss: float, static: LoadResult, hello_static: LoadResult, errors: Errors,
+             floors: list[Measurement]) -> list[Measurement]:
     ratio = page.per_second / hello_page.per_second if hello_page.per_second else 0.0
     median = f"median of {sizes.rounds} rounds, " if sizes.rounds > 1 else ""
     return [
@@ -218,6 +253,7 @@ def _figures(database: str, settings: ServerSettings, sizes: Sizes, page: LoadRe
                     hello_page.percentile_ms(0.99), "hello p99"),
         Measurement(f"module page errors, all rounds ({database})", errors.page, "", target="0",
                     met=errors.page == 0),
+        *floors,
         Measurement(f"quiz submissions, {SUBMITTERS} learners at once ({median}{database})", submit.per_second,
                     "submissions/s", hello_32.per_second, f"hello, {SUBMITTERS} clients", ">= 500/s",
                     submit.per_second >= 500),
