@@ -255,6 +255,16 @@ class ModulePage:
     previous: ModuleLink | None
     next: ModuleLink | None
 
+    @property
+    def reader_status(self) -> str:
+        """The module's status as its own page shows it. Opening a published course's module starts it (the view
+        records the visit), so a learner reading it is never told it is "not started"."""
+        if self.progress is not None and self.progress.completed_at is not None:
+            return "completed"
+        if self.progress is not None or self.course.is_published:
+            return "in_progress"
+        return "not_started"
+
 
 def _module_page_statement(body_column):
     """The most read page on the site, in one statement: the course, the module (one version of its body), its

@@ -121,6 +121,20 @@ class TestModulePage:
         trainer_html = text_of(client_for(app, people.trainer).get("/courses/notes-course/m/module-1"))
         assert "SECRET FACILITATOR NOTE" in trainer_html
 
+    def test_the_status_panel_says_in_progress_from_the_first_visit(self, app, client, people, course_builder):
+        course_builder(modules=2, quiz_modules=())
+        sign_in(client, people.learner)
+        first = text_of(client.get("/courses/torture-prevention/m/m1"))
+        assert "status-in-progress" in first and "Not started" not in first
+        assert "status-in-progress" in text_of(client.get("/courses/torture-prevention/m/m1"))
+        client.post("/courses/torture-prevention/m/m1/complete")
+        assert "status-completed" in text_of(client.get("/courses/torture-prevention/m/m1"))
+
+    def test_a_draft_previewed_by_its_trainer_is_not_started(self, app, people, course_builder):
+        course_builder(status="draft", modules=1, quiz_modules=())
+        html = text_of(client_for(app, people.trainer).get("/courses/torture-prevention/m/m1"))
+        assert "status-not-started" in html and "Mark as complete" not in html
+
     def test_toc_previous_next_and_mark_as_complete(self, client, people, course_builder):
         course_builder(modules=3, quiz_modules=(3,))
         sign_in(client, people.learner)
