@@ -27,7 +27,7 @@ def article26_with_page_floors():
     own (the module page is never measured on this one). They show how much of the page's cost every signed-in
     request pays before the page does anything of its own:
     - `/bench/floor/signed-in`: loads the signed-in user as every page does, then returns a body of the page's size;
-    - `/bench/floor/page-statement`: the same, after running the module page's statement too; no template.
+    - `/bench/floor/page-statement/<course>/<module>`: the same after running the module page's statement; no template.
     """
     from flask_login import current_user, login_required
 
