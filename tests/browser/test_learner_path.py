@@ -93,3 +93,15 @@ def test_real_course_content_has_no_wcag_violations(page, browser_login, make, p
     browser_login(page, people.learner)
     page.goto(f"/courses/sample-course/m/{module_slug}")
     assert axe_violations(page) == []
+
+
+def test_callouts_stand_out_on_the_learners_module_page(page, browser_login, make, people):
+    make.synced_course(Path(__file__).resolve().parent.parent / "fixtures" / "courses", "sample-course")
+    browser_login(page, people.learner)
+    page.goto("/courses/sample-course/m/the-arrest")
+    callouts = page.locator("main aside.callout")
+    assert callouts.count() > 0
+    for index in range(callouts.count()):
+        style = callouts.nth(index).evaluate(
+            "node => { const s = getComputedStyle(node); return [s.backgroundColor, s.borderLeftWidth]; }")
+        assert style[0] not in ("rgba(0, 0, 0, 0)", "transparent") and style[1] != "0px", style
