@@ -17,7 +17,8 @@ def test_live_preview_renders_the_text_and_its_problems_by_line(page, browser_lo
     source = _open_editor(page, browser_login, people, make)
     source.press("Control+End")
     source.type("\n\n## A section typed just now\n")
-    expect(page.locator("#preview h2#a-section-typed-just-now")).to_be_attached()
+    # In the preview pane, visible: not merely somewhere in the document.
+    expect(page.locator(".preview-pane #rendered-preview h2#a-section-typed-just-now")).to_be_visible()
 
     source.fill("no front matter at all")
     source.type(" ")  # fill() alone fires no key events; the preview listens for input

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var source = document.querySelector("textarea[data-preview-url]");
-  var preview = document.getElementById("preview");
+  var preview = document.getElementById("rendered-preview");
   var problems = document.getElementById("problems");
   if (!source || !preview || !window.fetch) { return; }
   var form = source.form;
