@@ -174,15 +174,27 @@ def _preview_html(checked: services.Checked | None, module: Module | None, cours
     return ""
 
 
+NEW_MODULE_PLACEHOLDER_SLUG = "new-module"  # checks a new module's text before its address is typed
+
+
 @bp.route("/<slug>/preview", methods=["POST"])
 def preview(slug: str):
     """Live preview for the editor's script: the rendered HTML (sanitised) and the problems, as JSON."""
     course = load_course(slug)
-    module_slug = request.form.get("module", "")
-    module = load_module(course, module_slug) if module_slug else None
-    checked = _check(course, module, request.form.get("source", "").replace("\r\n", "\n"))
+    text = request.form.get("source", "").replace("\r\n", "\n")
+    if "new_module_slug" in request.form:  # the new-module page: a module file, not the course file
+        new_slug = request.form["new_module_slug"].strip()
+        filename = services.next_module_filename(
+            course, new_slug if services.SLUG.match(new_slug) else NEW_MODULE_PLACEHOLDER_SLUG)
+        checked = services.check_module_source(db.session, course, text, filename)
+        html = checked.parsed.trainer_html if checked.parsed else ""
+    else:
+        module_slug = request.form.get("module", "")
+        module = load_module(course, module_slug) if module_slug else None
+        checked = _check(course, module, text)
+        html = _preview_html(checked, module, course)
     return jsonify({
-        "html": _preview_html(checked, module, course),
+        "html": html,
         "problems": [{"line": p.line, "message": p.message, "severity": p.severity} for p in checked.problems],
         "problems_html": render_template("authoring/_problem_list.html", checked=checked, live=True),
     })

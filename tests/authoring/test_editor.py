@@ -112,6 +112,14 @@ def test_live_preview_endpoint_returns_sanitised_html_and_problems(trainer_clien
     assert "Line 1:" in bad.json["problems_html"] and 'role="alert"' not in bad.json["problems_html"]
 
 
+@pytest.mark.parametrize("typed_slug", ["", "with-quiz", "Not A Slug"])
+def test_live_preview_of_a_new_module_checks_it_as_a_module(trainer_client, course, typed_slug):
+    response = trainer_client.post("/author/test-course/preview", data={
+        "new_module_slug": typed_slug, "source": module_text(9, title="Typed just now", prefix="new")})
+    assert response.json["problems"] == []  # as the course file, it would miss summary, audiences ... and the quiz
+    assert '<h2 id="introduction">Introduction</h2>' in response.json["html"]
+
+
 def test_preview_problems_are_escaped_html(trainer_client, course):
     bad = trainer_client.post("/author/test-course/preview", data={
         "module": "module-1", "source": "---\ntitle: x\n<img src=x onerror=alert(1)>: 1\n---\n"})

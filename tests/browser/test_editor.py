@@ -26,6 +26,17 @@ def test_live_preview_renders_the_text_and_its_problems_by_line(page, browser_lo
     expect(page.locator("#problems li").first).to_contain_text("Line 1:")
 
 
+def test_the_new_module_page_previews_its_text_as_a_module(page, browser_login, people, make):
+    make.course(modules=1, status="draft")
+    browser_login(page, people.trainer)
+    page.goto("/author/test-course/modules/new")
+    source = page.get_by_label("Markdown")
+    source.press("Control+End")
+    source.type("\n\n## Written on the new-module page\n")
+    expect(page.locator(".preview-pane #rendered-preview h2#written-on-the-new-module-page")).to_be_visible()
+    expect(page.locator("#problems")).not_to_contain_text("Line")
+
+
 def test_leaving_with_unsaved_text_asks_first_and_saving_clears_it(page, live_server, browser_login, people, make):
     source = _open_editor(page, browser_login, people, make)
     dialogs = []

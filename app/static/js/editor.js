@@ -15,7 +15,12 @@
     var request = ++latest;
     var body = new FormData();
     body.append("source", source.value);
-    body.append("module", source.getAttribute("data-module") || "");
+    var newModuleSlug = form.querySelector("input[name=slug]");  // only on the new-module page
+    if (newModuleSlug) {
+      body.append("new_module_slug", newModuleSlug.value);
+    } else {
+      body.append("module", source.getAttribute("data-module") || "");
+    }
     if (token) { body.append("csrf_token", token.value); }
     fetch(source.getAttribute("data-preview-url"), { method: "POST", body: body, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
