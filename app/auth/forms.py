@@ -64,10 +64,13 @@ class SignInForm(FlaskForm):
 
 class SignUpForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), valid_username],
-                           description=_l("3 to 64 characters: letters, digits, dots, hyphens. Others never see it."),
+                           description=_l("3 to 64 characters: letters, digits, dots, hyphens. You sign in with "
+                                          "it; it never appears on your certificates."),
                            render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
-    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=120)],
-                               description=_l("Shown on your certificates. A pseudonym is fine."))
+    # Required: left blank it would have to fall back on the username, which the learner was told stays private.
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=120)],
+                               description=_l("Shown to your teachers and on your certificates. A pseudonym is "
+                                              "fine."))
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), plausible_email, Length(max=254)],
                        description=_l("Only used if you choose to give it. Not needed to learn."))
     audience = SelectField(_l("I am"), choices=audience_choices, default=Audience.OTHER)

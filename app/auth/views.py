@@ -21,7 +21,7 @@ def failed_signin(response) -> bool:
 
 
 def home_for_signed_in() -> str:
-    return url_for("core.home")
+    return url_for("learning.dashboard")  # My learning: work assigned by a class first, then courses in progress
 
 
 def sign_in_and_redirect(user, next_path: str | None):
@@ -88,8 +88,9 @@ def sign_up():
             db.session.rollback()
             form.username.errors.append(error.message)
         else:
-            flash(_("Welcome to Article 26. Your account is ready."), "success")
-            return sign_in_and_redirect(user, None)
+            response = sign_in_and_redirect(user, None)
+            flash(_("Welcome to Article 26. Your account is ready."), "success")  # after the session is renewed
+            return response
     return render_template("auth/sign_up.html", form=form)
 
 

@@ -8,18 +8,28 @@ from tests.factories import DEFAULT_PASSWORD
 
 
 def test_sign_up_creates_a_learner_without_email_and_signs_in(client, app):
-    response = client.post("/signup", data={"username": "Amina", "password": "a quiet river stone",
+    response = client.post("/signup", data={"display_name": "Amina A.", "username": "Amina", "password": "a quiet river stone",
                                             "audience": "student", "language": "en"})
     assert response.status_code == 302
     with app.app_context():
         user = db.session.scalar(select(User))
-        assert (user.username, user.role, user.email, user.display_name) == ("amina", "learner", None, "amina")
+        assert (user.username, user.role, user.email, user.display_name) == ("amina", "learner", None, "Amina A.")
+    assert response.headers["Location"] == "/learning"
+    assert "Welcome to Article 26. Your account is ready." in client.get("/learning").text
     assert client.get("/account").status_code == 200
+
+
+def test_sign_up_asks_for_a_display_name_rather_than_publish_the_username(client, app):
+    response = client.post("/signup", data={"username": "amina", "password": "a quiet river stone",
+                                            "audience": "student", "language": "en"})
+    assert response.status_code == 200 and b'aria-invalid="true"' in response.data
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
 def test_usernames_are_case_insensitive(client, make):
     make.user(username="amina")
-    response = client.post("/signup", data={"username": "AMINA", "password": "a quiet river stone",
+    response = client.post("/signup", data={"display_name": "Amina A.", "username": "AMINA", "password": "a quiet river stone",
                                             "audience": "student", "language": "en"})
     assert response.status_code == 200
     assert b"This username is taken." in response.data
@@ -32,7 +42,7 @@ def test_usernames_are_case_insensitive(client, make):
     ("Qwertyuiop", b"This password is too common."),
 ])
 def test_sign_up_refuses_weak_passwords_with_a_field_error(client, password, message):
-    response = client.post("/signup", data={"username": "amina", "password": password,
+    response = client.post("/signup", data={"display_name": "Amina A.", "username": "amina", "password": password,
                                             "audience": "student", "language": "en"})
     assert response.status_code == 200
     assert message in response.data

@@ -23,7 +23,7 @@ def test_sign_in_never_redirects_off_site(client, people, target):
     response = client.post("/signin", data={"username": people.learner.username,
                                             "password": "correct horse battery", "next": target})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/learning"
 
 
 def test_sign_in_follows_a_safe_next(client, people):

@@ -69,7 +69,7 @@ def test_each_request_is_one_line_without_passwords_emails_cookies_tokens_or_ans
     learner, secrets = Visitor(app.test_client()), set()
 
     signed_up = learner.post_form("/signup", {"username": "log-learner", "email": EMAIL, "password": PASSWORD,
-                                              "display_name": "", "audience": "police", "language": "en"})
+                                              "display_name": "Log Learner", "audience": "police", "language": "en"})
     assert signed_up.status_code == 302
     secrets |= learner.cookie_values()
     learner.post_form("/account", {}, action="/signout")

@@ -62,9 +62,9 @@ def test_every_failed_sign_in_verifies_one_hash_of_the_real_method(app, make, pe
 
 
 def test_sign_up_says_a_username_is_taken_and_nothing_else(app, client, people):
-    taken = client.post("/signup", data={"username": "lena", "password": "a quiet river stone",
+    taken = client.post("/signup", data={"display_name": "Amina A.", "username": "lena", "password": "a quiet river stone",
                                          "audience": "student", "language": "en"})
-    free = client.post("/signup", data={"username": "l" * 65, "password": "a quiet river stone",
+    free = client.post("/signup", data={"display_name": "Amina A.", "username": "l" * 65, "password": "a quiet river stone",
                                         "audience": "student", "language": "en"})
     assert taken.status_code == free.status_code == 200
     assert b"This username is taken." in taken.data
@@ -77,8 +77,9 @@ def test_sign_up_with_anothers_email_address_is_like_any_other_sign_up(app, make
     responses = []
     for username, email in (("first", "owner@example.org"), ("second", "fresh@example.org")):
         client = app.test_client()
-        responses.append(client.post("/signup", data={"username": username, "password": "a quiet river stone",
-                                                      "email": email, "audience": "student", "language": "en"}))
+        responses.append(client.post("/signup", data={
+            "display_name": "Amina A.", "username": username, "password": "a quiet river stone", "email": email,
+            "audience": "student", "language": "en"}))
     assert [response.status_code for response in responses] == [302, 302]
     assert responses[0].headers["Location"] == responses[1].headers["Location"]
     with app.app_context():
@@ -94,17 +95,19 @@ class TestSignUpProbingIsLimited:
     def test_failed_sign_ups_are_limited_per_address(self, app, people):
         client = app.test_client()
         for name in ("lena", "omar", "tomas"):
-            assert client.post("/signup", data={"username": name, "password": "a quiet river stone",
-                                                "audience": "student", "language": "en"}).status_code == 200
-        blocked = client.post("/signup", data={"username": "ada", "password": "a quiet river stone",
-                                               "audience": "student", "language": "en"})
+            assert client.post("/signup", data={"display_name": "Amina A.", "username": name,
+                                                "password": "a quiet river stone", "audience": "student",
+                                                "language": "en"}).status_code == 200
+        blocked = client.post("/signup", data={"display_name": "Amina A.", "username": "ada",
+                                               "password": "a quiet river stone", "audience": "student",
+                                               "language": "en"})
         assert blocked.status_code == 429 and b"This username is taken." not in blocked.data
 
     def test_successful_sign_ups_do_not_count(self, app):
         for number in range(5):
             response = app.test_client().post("/signup", data={
-                "username": f"pupil{number}", "password": "a quiet river stone", "audience": "student",
-                "language": "en"})
+                "username": f"pupil{number}", "display_name": f"Pupil {number}", "password": "a quiet river stone",
+                "audience": "student", "language": "en"})
             assert response.status_code == 302
 
 

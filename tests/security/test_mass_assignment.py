@@ -40,8 +40,8 @@ def forms(world) -> dict:
     source = module_text(1, title="Edited")
     return {
         "auth.sign_in": {"username": "lena", "password": DEFAULT_PASSWORD},
-        "auth.sign_up": {"username": "newcomer", "password": "a quiet river stone", "audience": "student",
-                         "language": "en"},
+        "auth.sign_up": {"username": "newcomer", "display_name": "Newcomer", "password": "a quiet river stone",
+                         "audience": "student", "language": "en"},
         "auth.profile": {"display_name": "Lena", "audience": "judge", "language": "en"},
         "auth.change_password": {"current_password": DEFAULT_PASSWORD, "new_password": DEFAULT_PASSWORD,
                                  "confirm_password": DEFAULT_PASSWORD},
