@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .blocks import FenceTracker, QuizBlock
@@ -23,8 +24,16 @@ CODE_SEPARATOR = re.compile(r"[\s,;]+")
 
 
 def normalise_answer(text: str) -> str:
-    """How short answers are compared: case-insensitive, with runs of whitespace reduced to one space."""
-    return " ".join(text.casefold().split())
+    """How short answers are compared: case-insensitive, runs of whitespace reduced to one space, and punctuation
+    at either end ignored ("Article 1." and "«article 1»" match "Article 1"; "34/169" keeps its slash). NFKC
+    first, so that full-width digits and letters typed on some phones match their usual forms."""
+    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    start, end = 0, len(folded)
+    while start < end and unicodedata.category(folded[start]).startswith("P"):
+        start += 1
+    while end > start and unicodedata.category(folded[end - 1]).startswith("P"):
+        end -= 1
+    return folded[start:end].strip()
 
 
 @dataclass
@@ -263,7 +272,9 @@ class QuizReader:
         question = self.question
         self.continues_option = False
         if keyword == "accept":
-            if value:
+            if value and not normalise_answer(value):
+                self.context.report(line, f"'Accept: {value}' is only punctuation, which answers are compared without")
+            elif value:
                 if normalise_answer(value) not in map(normalise_answer, question.accepted):
                     question.accepted.append(value)
             else:

@@ -316,6 +316,12 @@ def test_empty_accept_line(module_problems):
     ]
 
 
+def test_accept_line_of_punctuation_only(module_problems):
+    assert module_problems(quiz("### Which article? {#q}", "Accept: 14", "Accept: ?!", "Explanation: e.")) == [
+        "m.md:10: 'Accept: ?!' is only punctuation, which answers are compared without"
+    ]
+
+
 def test_options_and_accept_together(module_problems):
     text = quiz("### Q {#q}", "- [x] a", "- [ ] b", "Accept: a", "Explanation: e.")
     assert module_problems(text) == [

@@ -95,6 +95,18 @@ def test_short_answer_matches_accepted_answers_ignoring_case_and_spacing():
     assert grade_question(SHORT, "Article 14 of the ICCPR").correct is False
 
 
+@pytest.mark.parametrize("typed", ["Article 14.", "article 14!", "«Article 14»", '"14"', "(14)", "１４", "ARTICLE 14 ?"])
+def test_short_answer_ignores_punctuation_at_either_end_and_width(typed):
+    assert grade_question(SHORT, typed).correct is True
+
+
+def test_short_answer_keeps_punctuation_inside_the_answer():
+    question = {**SHORT, "accepted_answers": ["34/169"]}
+    assert grade_question(question, "34/169.").correct is True
+    assert grade_question(question, "34169").correct is False
+    assert grade_question(SHORT, "...").correct is False
+
+
 def test_short_answer_reports_no_chosen_options():
     assert grade_question(SHORT, "14").chosen == ()
 
