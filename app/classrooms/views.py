@@ -372,6 +372,9 @@ def _per_user_key() -> str:
 def join():
     form = JoinForm()
     if form.validate_on_submit():
+        code = normalise_code(form.code.data)
+        if plausible_code(code, LIVE_CODE_LENGTH):  # a live session's code, typed in the class box: follow it
+            return redirect(url_for("classroom_learner.live", code=code))
         try:
             classroom = services.join_classroom(db.session, current_user, form.code.data)
         except DomainError as error:

@@ -191,6 +191,9 @@ def test_the_learner_finds_the_running_session_from_their_class_page_or_by_code(
     assert f'href="/live/{live.code}"' in page
     response = students[0].post("/live", data={"code": live.code.lower()})
     assert response.headers["Location"] == f"/live/{live.code}"
+    # The board says "join at /join with code …": typed in the class-code box, the session code works too.
+    typed_in_the_class_box = students[0].post("/join", data={"code": f" {live.code[:3].lower()}-{live.code[3:]}"})
+    assert typed_in_the_class_box.headers["Location"] == f"/live/{live.code}"
 
 
 def test_the_student_page_loads_the_polling_script_without_inline_script(live, students):
