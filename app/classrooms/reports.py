@@ -193,8 +193,14 @@ def csv_safe(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+# A UTF-8 byte order mark: without it Excel on Windows reads the file in the local code page, and names such as
+# "Chloé" or a course title's dash come out garbled. Other spreadsheets and csv readers ignore it.
+EXCEL_UTF8_MARK = "\ufeff"
+
+
 def grid_csv(grid: Grid) -> str:
     buffer = io.StringIO()
+    buffer.write(EXCEL_UTF8_MARK)
     writer = csv.writer(buffer)
     rows: Iterable[list[Any]] = [
         [_("Learner"), _("Username"), *[column.label for column in grid.columns]],

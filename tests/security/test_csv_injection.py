@@ -38,7 +38,7 @@ def test_no_cell_of_the_class_report_can_start_a_formula(app, world, payload):
                         ).status_code == 302
 
     response = trainer.get(f"/classes/{world.ours}/report.csv")
-    rows = list(csv.reader(io.StringIO(response.text)))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     cells = [cell for row in rows for cell in row]
     assert [cell for cell in cells if cell.startswith(FORMULA_STARTS)] == []
     stripped = payload.strip()
