@@ -79,6 +79,23 @@ def test_certificate_and_verification_pages_have_no_wcag_violations(page, new_pa
     assert axe_violations(stranger) == []
 
 
+def test_on_a_phone_the_verification_page_lists_the_standards_under_their_label(page, new_page, browser_login,
+                                                                               make):
+    make.course("one-module", title="One module", modules=1, quiz_modules=())
+    browser_login(page, make.user(username="amira", display_name="Amira"))
+    page.goto("/courses/one-module/m/module-1")
+    page.get_by_role("button", name="Mark as complete").click()
+    verify_link = page.locator("a[href^='/verify/']").get_attribute("href")
+    phone = new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(verify_link)
+    label, standards = phone.locator(".facts dt").last, phone.locator(".facts dd").last
+    expect(standards).to_contain_text("UDHR-1")
+    # Stacked: the list starts where its label starts and takes the whole width, not a column beside it.
+    assert abs(standards.bounding_box()["x"] - label.bounding_box()["x"]) < 2
+    assert standards.bounding_box()["width"] > 0.8 * phone.locator(".facts").bounding_box()["width"]
+
+
 def test_the_module_page_fits_a_phone_screen(page, browser_login, people, course):
     browser_login(page, people.learner)
     page.goto("/courses/rights-basics/m/module-1")

@@ -59,6 +59,8 @@ def test_the_printable_certificate_shows_holder_course_date_and_code(app, make, 
     html = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
     assert "Lena Learner" in html and "Torture prevention" in html and certificate.code in html
     assert certificate.issued_at.date().isoformat() in html and "Download the PDF" in html
+    printed = html.split('<article class="certificate"', 1)[1].split("</article>", 1)[0]
+    assert f'<span class="verify-url">http://localhost/verify/{certificate.code}</span>' in printed
 
 
 @pytest.mark.parametrize("script", NAMES)
@@ -104,7 +106,9 @@ def test_the_holder_can_hide_and_show_the_verification_page(app, make, course_bu
     public = app.test_client()
     assert client.post(f"/certificates/{certificate.id}/visibility", data={"public": "0"}).status_code == 302
     assert public.get(f"/verify/{certificate.code}").status_code == 404
-    assert "verification page is hidden" in client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    hidden = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "verification page is hidden" in hidden
+    assert "/verify/" not in hidden.split("</article>", 1)[0]  # no printed link that would say "not found"
     client.post(f"/certificates/{certificate.id}/visibility", data={"public": "1"})
     assert public.get(f"/verify/{certificate.code}").status_code == 200
 
