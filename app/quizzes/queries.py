@@ -1,5 +1,6 @@
 """Reads for the quiz pages: each is one statement, so a page's query count does not grow with the quiz."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session, contains_eager, defer, selectinload
 from app.access import ATTEMPTS_OF_VIEWER
 from app.auth.models import User
 from app.catalog.models import ContentRevision, Course, Module
+from app.learning.models import Certificate
 from app.quizzes.models import AttemptStatus, QuizAttempt
 
 _MODULE_WITH_COURSE = (  # built once: every quiz request starts here
@@ -105,3 +107,35 @@ _ATTEMPTS_AT_MODULE = (
 def attempts_of(session: Session, user: User, module: Module) -> list[QuizAttempt]:
     """The learner's attempts at this quiz, first to last (open ones included)."""
     return list(session.scalars(_ATTEMPTS_AT_MODULE, {"viewer_id": user.id, "module_id": module.id}))
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Where a learner goes after passing a module's quiz: the course's next active module, and the certificate
+    if the course is complete."""
+
+    module_slug: str | None
+    module_title: str | None
+    certificate_id: int | None
+
+
+_FOLLOWING_MODULES = (
+    select(Module.slug, Module.title)
+    .where(Module.course_id == bindparam("course_id"), Module.archived.is_(False),
+           Module.position > bindparam("position"))
+    .order_by(Module.position, Module.id)
+    .limit(1)
+)
+_NEXT_STEP = select(
+    _FOLLOWING_MODULES.with_only_columns(Module.slug).scalar_subquery(),
+    _FOLLOWING_MODULES.with_only_columns(Module.title).scalar_subquery(),
+    select(Certificate.id).where(Certificate.user_id == bindparam("learner_id"),
+                                 Certificate.course_id == bindparam("course_id")).scalar_subquery(),
+)
+
+
+def next_step(session: Session, learner: User, module: Module) -> NextStep:
+    """One statement, whatever the course's size."""
+    slug, title, certificate_id = session.execute(_NEXT_STEP, {
+        "course_id": module.course_id, "position": module.position, "learner_id": learner.id}).one()
+    return NextStep(slug, title, certificate_id)

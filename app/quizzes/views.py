@@ -112,7 +112,7 @@ def submit_attempt(course_slug: str, module_slug: str, token: str):
     completed_the_course = certificate is not None and certificate.issued_at >= submitted_at
     db.session.commit()
     if completed_the_course:
-        flash(_("You have completed the course. Your certificate is in My learning."), "success")
+        flash(_("You have completed the course. Your certificate is ready."), "success")
     return redirect(_result_url())
 
 
@@ -127,6 +127,7 @@ def attempt_result(course_slug: str, module_slug: str, token: str):
     codes = sorted({code for group in groups for question in group.questions for code in question.standards})
     attempts = queries.attempts_of(db.session, current_user, module)
     attempts_left = services.attempts_left(module.quiz, len(attempts)) if module.has_quiz else 0
+    next_step = queries.next_step(db.session, current_user, module) if attempt.passed else None
     return render_template("quizzes/result.html", module=module, course=module.course, attempt=attempt, quiz=quiz,
                            groups=groups, standards=standards_by_code(db.session, codes),
-                           attempts=attempts, attempts_left=attempts_left)
+                           attempts=attempts, attempts_left=attempts_left, next_step=next_step)

@@ -6,8 +6,9 @@ from tests.quizzes.conftest import ALL_RIGHT, ALL_WRONG, start_attempt, submit
 
 # user, module with course, open attempt, its revision's quiz
 QUIZ_PAGE_BUDGET = 4
-# user, module with course, attempt, its answers, its revision's quiz, the learner's attempts, standards
-RESULT_PAGE_BUDGET = 7
+# user, module with course, attempt, its answers, its revision's quiz, the learner's attempts, standards; after a
+# pass, the next step (the following module and the certificate, one statement)
+RESULT_PAGE_BUDGET = 8
 # user, module with course and attempt and its revision's quiz, the submit flip, the answers (one executemany),
 # the progress update, the course's modules with progress; this pass completes the course: the certificate, the
 # enrolment (an upsert), the certificate read back; after the commit, the user again (the flash message's language)

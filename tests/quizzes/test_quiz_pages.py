@@ -167,6 +167,24 @@ def test_submitting_grades_on_the_server_and_shows_the_result(app, client, cours
     assert "CAT Article 15 is the exclusionary rule." in html  # explanation
     assert 'href="/standards#CAT-15"' in html and 'href="/standards#UDHR-26"' in html
     assert "Retake the quiz" in html and "2 attempts left." in html
+    # Passed, but modules 1 and 2 are still open: the way forward is the course page, the retake comes second.
+    assert '<a class="button primary" href="/courses/test-course">See what is left in the course</a>' in html
+    assert '<button type="submit" class="button">Retake the quiz</button>' in html
+
+
+def test_after_a_pass_the_result_leads_to_the_next_module_and_after_a_fail_to_a_retake(make, app, client, people,
+                                                                                      login, courses_root):
+    make.course("next-step", root=courses_root, modules=3, quiz_modules=(1,))
+    quiz_url = "/courses/next-step/m/module-1/quiz"
+    login(client, people.learner)
+    right = {key.replace("m3-", "m1-"): value for key, value in ALL_RIGHT.items()}
+    wrong = {key.replace("m3-", "m1-"): value for key, value in ALL_WRONG.items()}
+    failed = client.get(submit(client, start_attempt(client, quiz_url), wrong, quiz_url).location).text
+    assert "Next module" not in failed
+    assert '<button type="submit" class="button primary">Retake the quiz</button>' in failed
+    passed = client.get(submit(client, start_attempt(client, quiz_url), right, quiz_url).location).text
+    assert ('<a class="button primary" href="/courses/next-step/m/module-2">Next module: Module 2</a>'
+            in passed)
 
 
 def test_partial_credit_shows_on_the_result_page(app, client, course, people, login):

@@ -149,7 +149,11 @@ def test_passing_the_last_quiz_completes_the_course_and_issues_one_certificate(m
     answers = {key.replace("m3-", "m1-"): value for key, value in ALL_RIGHT.items()}
     login(client, people.learner)
     response = submit(client, start_attempt(client, quiz_url), answers, quiz_url)
-    assert "You have completed the course." in client.get(response.location).text
+    result = client.get(response.location).text
+    assert "You have completed the course." in result
+    with app.app_context():
+        certificate_id = db.session.scalar(select(Certificate.id))
+    assert f'<a class="button primary" href="/certificates/{certificate_id}">See your certificate</a>' in result
     submit(client, start_attempt(client, quiz_url), answers, quiz_url)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
