@@ -45,6 +45,14 @@ def option_order_for(quiz: dict[str, Any], shuffle: Callable[[list[str]], None])
     return order
 
 
+def answers_anything(responses: dict[str, Any]) -> bool:
+    """Whether a submission gives at least one answer. A blank one is refused before grading: it is almost always
+    a stray tap, and it would spend one of a limited number of attempts on a score of 0."""
+    return any(
+        value.strip() if isinstance(value, str) else any(isinstance(item, str) and item.strip() for item in value)
+        for value in responses.values())
+
+
 def attempts_left(quiz: dict[str, Any], attempts_used: int) -> int | None:
     """None means unlimited."""
     limit = quiz.get("max_attempts")

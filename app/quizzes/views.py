@@ -101,10 +101,14 @@ def save_answers(course_slug: str, module_slug: str, token: str):
 @bp.post("/attempts/<token>/submit")
 def submit_attempt(course_slug: str, module_slug: str, token: str):
     module, attempt, quiz = _module_attempt_and_quiz_or_404(course_slug, module_slug, token)
+    responses = responses_from_form(quiz, request.form)
+    if attempt.status == AttemptStatus.OPEN and not services.answers_anything(responses):
+        flash(_("Answer at least one question before you submit. Nothing was graded; the attempt is still open."),
+              "warning")
+        return redirect(_quiz_url())
     submitted_at = utcnow()
     try:
-        certificate = services.submit_attempt(db.session, current_user, attempt, module, quiz,
-                                              responses_from_form(quiz, request.form))
+        certificate = services.submit_attempt(db.session, current_user, attempt, module, quiz, responses)
     except services.AttemptAlreadySubmitted:
         db.session.rollback()
         flash(_("This attempt was already submitted: here is its result."), "info")

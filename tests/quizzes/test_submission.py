@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -140,6 +141,18 @@ def test_a_passed_quiz_stays_passed_when_the_quiz_changes_later(make, app, clien
     assert now.completed_at == passed.completed_at is not None
     assert now.quiz_passed_at == passed.quiz_passed_at is not None
     assert now.best_score == 100.0
+
+
+@pytest.mark.parametrize("blank", [{}, {"q-m3-short": "   "}, {"q-m3-single": ""}])
+def test_a_blank_submission_is_refused_and_spends_no_attempt(app, client, course, people, login, blank):
+    login(client, people.learner)
+    token = start_attempt(client)
+    response = submit(client, token, blank)
+    assert response.status_code == 302 and response.location.endswith(QUIZ_URL)
+    assert "Answer at least one question before you submit." in client.get(QUIZ_URL).text
+    (attempt,) = attempts_in_db(app)
+    assert attempt.status == AttemptStatus.OPEN and attempt.answers == []
+    assert submit(client, token, {"q-m3-short": "26"}).location.endswith(f"/attempts/{token}")  # one answer is enough
 
 
 def test_passing_the_last_quiz_completes_the_course_and_issues_one_certificate(make, app, client, people, login,
