@@ -76,6 +76,7 @@ def test_a_teacher_runs_a_live_lesson_from_class_to_report(page, new_page, brows
     page.get_by_role("button", name="Reveal answer").click()
     for student in students:
         expect(student.get_by_text("CAT Article 15 is the exclusionary rule.")).to_be_visible(timeout=8000)
+        expect(student.get_by_text("Answer saved.")).to_have_count(0)  # it was about the open question
     page.get_by_role("button", name="End session").click()
     expect(page.get_by_text("Session ended.")).to_be_visible()
     for student in students:

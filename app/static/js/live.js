@@ -28,6 +28,9 @@
         .then(function (html) {
           if (html === null || html === undefined) { return; }
           region.innerHTML = html;
+          // Messages about the previous step ("Answer saved …") no longer apply to the new one.
+          var flashes = document.querySelector(".flashes");
+          if (flashes) { flashes.remove(); }
           if (region.querySelector("[data-live-ended]")) { window.clearInterval(timer); }
         })
         .catch(function () { /* offline for a moment: the next tick tries again */ })
