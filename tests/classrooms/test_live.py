@@ -174,6 +174,12 @@ def test_ending_stores_answers_as_practice_not_as_quiz_attempts(app, live, stude
     assert "Answers in live sessions (practice)" in drill_down
     grid = live.presenter.get(f"/classes/{live.classroom.id}/report").text
     assert '<span class="practice">live 1/1</span>' in grid and '<span class="practice">live 0/1</span>' in grid
+    # The teacher finds the ended session from the class page; its screen says it ended and no longer invites.
+    class_page = live.presenter.get(f"/classes/{live.classroom.id}").text
+    assert "Earlier sessions" in class_page and f'href="{live.url}"' in class_page
+    presenter = live.presenter.get(live.url).text
+    assert "The session has ended" in presenter
+    assert "Open: learners are answering" not in presenter and live.code not in presenter
 
 
 def test_students_of_another_class_and_strangers_cannot_follow_or_answer(app, live, people, make):
