@@ -45,6 +45,7 @@ class AccountsForm(FlaskForm):
     display_names = TextAreaField(
         _l("Display names (optional)"), validators=[Optional(), Length(max=8000)],
         description=_l("One per line; one account per name. First names or nicknames are enough."))
+    once = HiddenField()  # a reload of the cards page re-posts the form: this makes the second post create nothing
     submit = SubmitField(_l("Create accounts"))
 
 

@@ -1,7 +1,9 @@
 """Classes for trainers (/classes, trainers and admins only), joining and live sessions for learners (/join,
 /live), and the audit log for admins (/admin/audit)."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+import secrets
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -101,6 +103,28 @@ def _readable_courses() -> list[Course]:
                                    .options(selectinload(Course.modules)).order_by(Course.title)))
 
 
+# Creating accounts and giving a new passphrase answer with the printable cards, the only time the passphrases
+# exist in clear; reloading that page posts the form again. Each form carries a one-shot token, and the tokens
+# already used are kept in the teacher's session, so a repeated post creates and resets nothing. This guards
+# against a reload, not an attacker (CSRF protection and the permission checks do that): a post without a token,
+# which our pages never send, is not refused.
+USED_ONE_SHOT_TOKENS = "used_one_shot_tokens"
+
+
+def _one_shot_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _first_use(token: str | None) -> bool:
+    if not token:
+        return True
+    used = session.get(USED_ONE_SHOT_TOKENS, [])
+    if token in used:
+        return False
+    session[USED_ONE_SHOT_TOKENS] = [*used, token][-20:]
+    return True
+
+
 @bp.route("/<int:classroom_id>")
 def show(classroom_id: int):
     classroom = _classroom(classroom_id)
@@ -113,7 +137,7 @@ def show(classroom_id: int):
                                    for course in courses for module in course.active_modules]
     return render_template("classrooms/show.html", classroom=classroom, page=page, assign_form=assign_form,
                            live_form=live_form, trainer_form=AddTrainerForm(), due_form=DueForm(),
-                           control=FlaskForm())
+                           control=FlaskForm(), reset_token=_one_shot_token())
 
 
 @bp.route("/<int:classroom_id>/join-code", methods=["POST"])
@@ -145,6 +169,10 @@ def reset_password(classroom_id: int, user_id: int):
         abort(403)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    if not _first_use(request.args.get("once")):
+        flash(_("That passphrase was already changed: the card shown then is the valid one. Ask for a new "
+                "passphrase again if it is lost."), "warning")
+        return redirect(url_for("classes.show", classroom_id=classroom.id))
     passphrase = services.reset_member_password(db.session, current_user, classroom, member)
     db.session.commit()
     return render_template("classrooms/cards.html", classroom=classroom, accounts=[(member, passphrase)],
@@ -177,7 +205,13 @@ def remove_trainer(classroom_id: int, user_id: int):
 def create_accounts(classroom_id: int):
     classroom = _classroom(classroom_id)
     form = AccountsForm()
+    if request.method == "GET":
+        form.once.data = _one_shot_token()
     if form.validate_on_submit():
+        if not _first_use(form.once.data):
+            flash(_("These accounts were already created, and their cards were shown once. If a card is lost, "
+                    "give that learner a new passphrase from the list below."), "warning")
+            return redirect(url_for("classes.show", classroom_id=classroom.id))
         try:
             accounts = services.create_learner_accounts(
                 db.session, current_user, classroom, username_prefix=form.username_prefix.data,

@@ -1,6 +1,6 @@
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.classrooms.codes import new_passphrase, passphrase_words
@@ -108,3 +108,27 @@ def test_a_trainer_cannot_reset_the_password_of_someone_in_another_class(client,
     mine = make.classroom(people.trainer)
     sign_in(client, people.trainer)
     assert client.post(f"/classes/{mine.id}/members/{child.id}/password").status_code == 404
+
+
+ONCE_IN_FORM = re.compile(r'name="once" type="hidden" value="([^"]+)"')
+RESET_ACTION = re.compile(r'action="(/classes/\d+/members/\d+/password\?once=[^"]+)"')
+
+
+def test_reloading_the_cards_page_creates_no_second_batch_and_resets_nothing_twice(client, app, make, people):
+    classroom = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    once = ONCE_IN_FORM.search(client.get(f"/classes/{classroom.id}/accounts").text).group(1)
+    form = {"username_prefix": "class5b", "display_names": "Amira\nBen", "once": once}
+    assert len(CARD.findall(client.post(f"/classes/{classroom.id}/accounts", data=form).text)) == 2
+    reloaded = client.post(f"/classes/{classroom.id}/accounts", data=form)
+    assert reloaded.status_code == 302 and reloaded.location.endswith(f"/classes/{classroom.id}")
+    assert "These accounts were already created" in client.get(reloaded.location).text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.username.like("class5b-%"))) == 2
+
+    reset_url = RESET_ACTION.search(client.get(f"/classes/{classroom.id}").text).group(1).replace("&amp;", "&")
+    first = client.post(reset_url)
+    assert first.status_code == 200 and len(CARD.findall(first.text)) == 1
+    again = client.post(reset_url)
+    assert again.status_code == 302
+    assert "That passphrase was already changed" in client.get(again.location).text
