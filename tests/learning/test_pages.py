@@ -99,6 +99,8 @@ class TestCoursePage:
         assert "1 of 3 modules completed (33%)" in html and 'value="33"' in html
         assert 'href="/courses/torture-prevention/m/m2">\n              Resume: Module 2' in html
         assert 'href="/standards#CAT"' in html
+        # The modules come before the (possibly long) list of standards: on a phone they are what one looks for.
+        assert html.index("<h2>Modules</h2>") < html.index("<h2>Standards cited</h2>")
 
     def test_archived_modules_are_not_listed(self, client, course_builder):
         course_builder(modules=3, archived=(2,))
