@@ -30,6 +30,7 @@ from app.quizzes.models import PracticeAnswer
 
 SECTION_START = re.compile(r"(?=<h2[\s>])")
 HEADING_ID = re.compile(r'^<h2[^>]*\bid="([^"]+)"')
+LEADING_HEADING = re.compile(r"^<h2[\s>].*?</h2>\s*", re.S)  # the step's title, shown once as its h1
 FACILITATOR_NOTES = re.compile(r'<aside class="callout callout-facilitator".*?</aside>', re.S)
 CONTROL_ACTIONS = ("next", "back", "open", "close", "reveal", "end")
 
@@ -61,8 +62,10 @@ def module_steps(module: Module) -> list[Step]:
     steps = []
     for section in _sections(module.learner_html):
         anchor = _anchor(section)
-        steps.append(Step(number=len(steps), kind="section", title=titles.get(anchor) or module.title,
-                          html=section, notes_html=notes.get(anchor, "")))
+        title = titles.get(anchor)
+        steps.append(Step(number=len(steps), kind="section", title=title or module.title,
+                          html=LEADING_HEADING.sub("", section, count=1) if title else section,
+                          notes_html=notes.get(anchor, "")))
     quiz = module.quiz or {}
     scenarios = {scenario["id"]: scenario for scenario in quiz.get("scenarios") or []}
     questions = quiz.get("questions") or []

@@ -16,6 +16,7 @@ def test_a_module_becomes_one_step_per_section_then_one_per_question(cast):
     steps = module_steps(cast.modules[1])
     assert [step.kind for step in steps] == ["section"] * 2 + ["question"] * 5
     assert [step.title for step in steps[:2]] == ["Introduction", "Practice"]
+    assert all("<h2" not in step.html for step in steps[:2])  # the title is the step's heading, shown once
     assert "SECRET FACILITATOR NOTE" in steps[0].notes_html and "SECRET" not in steps[0].html
     assert steps[2].question["id"] == "m2-single" and steps[6].scenario["title"] == "The confession"
 
