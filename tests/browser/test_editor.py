@@ -62,3 +62,17 @@ def test_leaving_with_unsaved_text_asks_first_and_saving_clears_it(page, live_se
     page.get_by_role("link", name="Account").click()
     expect(page).to_have_url(live_server.url + "/account")
     assert dialogs == ["beforeunload"]
+
+
+def test_the_history_diff_shows_one_line_per_line(page, browser_login, people, make):
+    source = _open_editor(page, browser_login, people, make)
+    source.fill(source.input_value().replace("Module 1", "Renamed module"))
+    page.get_by_role("button", name="Save").click()
+    page.goto(EDITOR + "/history?revision=1")
+    lines = page.locator("pre.diff span")
+    assert lines.count() > 5
+    tops = [lines.nth(index).bounding_box()["y"] for index in range(3)]
+    line_height = tops[1] - tops[0]
+    assert 0 < line_height < 30 and abs((tops[2] - tops[1]) - line_height) < 1  # single-spaced, evenly
+    box = page.locator("pre.diff").bounding_box()
+    assert box["height"] < line_height * (lines.count() + 2)  # no blank line after each one
