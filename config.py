@@ -55,6 +55,7 @@ class Config:
     SIGNIN_LIMIT_PER_IP = "30 per 5 minutes"
     SIGNUP_LIMIT_PER_IP = "30 per 5 minutes"  # failed sign-ups only (a taken username, a weak password)
 
+    TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")  # where people type and read times: app/local_time.py
     LANGUAGES = ("en",)
     BABEL_DEFAULT_LOCALE = "en"
     LOG_REQUESTS = True

@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, g, request
 from flask_babel import get_locale
@@ -29,6 +30,7 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
     if overrides:
         app.config.update(overrides)
     _refuse_insecure_production(app)
+    _refuse_unknown_time_zone(app)
     _configure_database(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     if app.config.get("PROXY_FIX_X_FOR"):
@@ -57,6 +59,15 @@ def _refuse_insecure_production(app: Flask) -> None:
         print("Article 26 refuses to start: set SECRET_KEY to a random value of at least 32 characters "
               "(python -c 'import secrets; print(secrets.token_hex(32))').", file=sys.stderr)
         raise SystemExit(1)
+
+
+def _refuse_unknown_time_zone(app: Flask) -> None:
+    try:
+        ZoneInfo(app.config["TIME_ZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        print(f"Article 26 refuses to start: TIME_ZONE={app.config['TIME_ZONE']!r} is not a time zone name "
+              "(use an IANA name such as Europe/Paris, Africa/Nairobi or UTC).", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def _configure_database(app: Flask) -> None:
@@ -179,6 +190,9 @@ def _loggable_path() -> str:
 
 def _register_template_helpers(app: Flask) -> None:
     from app import access
+    from app.local_time import local_time
+
+    app.jinja_env.filters["local_time"] = local_time
 
     @app.context_processor
     def inject_layout_helpers():

@@ -37,6 +37,7 @@ from app.classrooms.forms import (
 from app.classrooms.models import ClassroomMember, LiveAnswer, LiveSession
 from app.errors import DomainError, NotFound
 from app.extensions import client_ip, db, limiter
+from app.local_time import utc_from_local
 
 bp = Blueprint("classes", __name__, url_prefix="/classes", template_folder="templates")
 bp.before_request(gate(is_trainer))
@@ -249,7 +250,7 @@ def assign(classroom_id: int):
         return redirect(url_for("classes.show", classroom_id=classroom.id))
     course, module = _assignment_target(form.target.data)
     if _commit_or_flash(lambda: services.assign_work(db.session, current_user, classroom, course, module,
-                                                     form.due_at.data)):
+                                                     utc_from_local(form.due_at.data))):
         flash(_("Assigned. Every learner in the class is enrolled."), "success")
     return redirect(url_for("classes.show", classroom_id=classroom.id))
 
@@ -261,7 +262,8 @@ def change_due(classroom_id: int, assignment_id: int):
     form = DueForm()
     if not form.validate_on_submit():
         abort(400)
-    services.change_assignment_due(db.session, current_user, classroom, assignment, form.due_at.data)
+    services.change_assignment_due(db.session, current_user, classroom, assignment,
+                                   utc_from_local(form.due_at.data))
     db.session.commit()
     flash(_("Due date changed."), "success")
     return redirect(url_for("classes.show", classroom_id=classroom.id))

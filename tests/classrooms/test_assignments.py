@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytest
+
 from sqlalchemy import select
 
 from app.classrooms.models import Assignment, AuditEvent
@@ -82,3 +84,35 @@ def test_learners_outside_the_class_see_no_assigned_work(client, make, people, c
     make.assignment(classroom, course)
     sign_in(client, people.other_learner)
     assert "Assigned to you" not in client.get("/learning").text
+
+
+class TestDueDatesInTheInstallationsTimeZone:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"TIME_ZONE": "Europe/Paris"}  # UTC+1 in winter, UTC+2 in summer
+
+    def test_a_due_date_is_typed_and_shown_in_local_time_and_stored_in_utc(self, client, app, make, people, course):
+        classroom = make.classroom(people.trainer, members=[people.learner])
+        sign_in(client, people.trainer)
+        client.post(f"/classes/{classroom.id}/assignments",
+                    data={"target": f"course:{course.id}", "due_at": "2030-01-31T17:00"})
+        with app.app_context():
+            assignment = db.session.scalars(select(Assignment)).one()
+            assert assignment.due_at.isoformat() == "2030-01-31T16:00:00"
+        page = client.get(f"/classes/{classroom.id}").text
+        assert "2030-01-31 17:00 CET" in page and 'value="2030-01-31T17:00"' in page
+        client.post(f"/classes/{classroom.id}/assignments/{assignment.id}/due", data={"due_at": "2030-07-01T09:00"})
+        with app.app_context():
+            assert db.session.get(Assignment, assignment.id).due_at.isoformat() == "2030-07-01T07:00:00"
+        learner = app.test_client()
+        sign_in(learner, people.learner)
+        assert "Due 2030-07-01 09:00 CEST" in learner.get("/learning").text
+
+
+def test_an_unknown_time_zone_stops_the_app_with_a_clear_message(capsys):
+    from app import create_app
+    from config import TestingConfig
+
+    with pytest.raises(SystemExit):
+        create_app(TestingConfig, {"TIME_ZONE": "Mars/Olympus_Mons"})
+    assert "TIME_ZONE='Mars/Olympus_Mons' is not a time zone name" in capsys.readouterr().err
