@@ -91,17 +91,19 @@ def _add_member(session: Session, classroom: Classroom, user: User, *, created_b
     return True
 
 
-def join_classroom(session: Session, user: User, typed_code: str) -> Classroom:
-    """Join the class with this join code. Joining twice is harmless. Joining enrols in the class's assigned courses."""
+def join_classroom(session: Session, user: User, typed_code: str) -> tuple[Classroom, bool]:
+    """Join the class with this join code: (the class, whether the user joined just now). Joining twice is harmless.
+    Joining enrols in the class's assigned courses."""
     code = normalise_code(typed_code)
     classroom = None
     if plausible_code(code, JOIN_CODE_LENGTH):
         classroom = session.scalar(select(Classroom).where(Classroom.join_code == code, Classroom.archived.is_(False)))
     if classroom is None:
         raise NotFound(_("No class has this code. Check it with your teacher."))
-    if _add_member(session, classroom, user):
+    joined = _add_member(session, classroom, user)
+    if joined:
         _enrol_in_assigned_courses(session, [user], classroom)
-    return classroom
+    return classroom, joined
 
 
 def remove_member(session: Session, actor: User, classroom: Classroom, member: User) -> None:

@@ -412,13 +412,16 @@ def join():
         if plausible_code(code, LIVE_CODE_LENGTH):  # a live session's code, typed in the class box: follow it
             return redirect(url_for("classroom_learner.live", code=code))
         try:
-            classroom = services.join_classroom(db.session, current_user, form.code.data)
+            classroom, joined = services.join_classroom(db.session, current_user, form.code.data)
         except DomainError as error:
             db.session.rollback()
             form.code.errors.append(error.message)
         else:
             db.session.commit()
-            flash(_("You joined %(name)s.", name=classroom.name), "success")
+            if joined:
+                flash(_("You joined %(name)s.", name=classroom.name), "success")
+            else:
+                flash(_("You are already in %(name)s.", name=classroom.name), "info")
             return redirect(url_for("classroom_learner.join"))
     return render_template("classrooms/join.html", form=form, live_form=LiveCodeForm(),
                            classes=queries.classes_of_learner(db.session, current_user))

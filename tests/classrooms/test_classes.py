@@ -63,7 +63,9 @@ def test_a_learner_joins_with_the_code_typed_loosely_and_joining_twice_is_harmle
     assert normalise_code(typed) == classroom.join_code
     sign_in(client, people.learner)
     assert client.post("/join", data={"code": typed}).status_code == 302
+    assert "You joined Class 5B." in client.get("/join").text
     assert client.post("/join", data={"code": classroom.join_code}).status_code == 302
+    assert "You are already in Class 5B." in client.get("/join").text
     assert _member_ids(app, classroom.id) == {people.learner.id}
     assert "Class 5B" in client.get("/join").text
 
