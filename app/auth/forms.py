@@ -82,7 +82,9 @@ class SignUpForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=120)])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=120)],
+                               description=_l("Shown to your teachers and on certificates issued from now on. "
+                                              "A certificate keeps the name it was issued with."))
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), plausible_email, Length(max=254)])
     audience = SelectField(_l("I am"), choices=audience_choices)
     language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)

@@ -148,6 +148,7 @@ def test_change_password_with_wrong_current_password_shows_the_field_error(clien
 
 def test_profile_update(client, app, people):
     sign_in(client, people.learner)
+    assert "A certificate keeps the name it was issued with." in client.get("/account").text
     response = client.post("/account", data={"display_name": "Lena K.", "audience": "judge", "language": "fr",
                                               "email": ""})
     assert response.status_code == 302
