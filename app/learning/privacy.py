@@ -5,6 +5,8 @@ deleting it: quiz attempts and practice answers are anonymised (user_id NULL) so
 the audit log keeps pointing at a row that no longer says who it was.
 """
 
+import html
+import re
 import secrets
 from datetime import datetime
 from typing import Any
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.auth.models import Audience, LoginSession, User
 from app.auth.passwords import verify_password
-from app.catalog.models import Course, Module
+from app.catalog.models import ContentRevision, Course, Module
 from app.classrooms.models import Classroom, ClassroomMember, ClassroomTrainer, LiveAnswer
 from app.errors import InvalidInput
 from app.learning.models import Certificate, Enrolment, ModuleProgress
@@ -26,6 +28,43 @@ EXPORT_FORMAT_VERSION = 1
 
 def _time(value: datetime | None) -> str | None:
     return value.isoformat() + "Z" if value is not None else None
+
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def _text(fragment_html: str | None) -> str:
+    """Rendered course HTML as plain text, for a reader of the export rather than a browser."""
+    return " ".join(html.unescape(TAG.sub(" ", fragment_html or "")).split())
+
+
+def _questions_as_taken(session: Session, attempts: list[QuizAttempt]) -> dict[int, dict[str, dict[str, Any]]]:
+    """Attempt id -> question id -> the question as the learner saw it (the attempt's revision of the quiz, or
+    the module's current quiz if that revision is gone). Two statements, however many attempts."""
+    revision_ids = {attempt.revision_id for attempt in attempts if attempt.revision_id is not None}
+    revision_quizzes = dict(session.execute(
+        select(ContentRevision.id, ContentRevision.quiz).where(ContentRevision.id.in_(revision_ids))).all()
+    ) if revision_ids else {}
+    module_ids = {attempt.module_id for attempt in attempts if revision_quizzes.get(attempt.revision_id) is None}
+    module_quizzes = dict(session.execute(
+        select(Module.id, Module.quiz).where(Module.id.in_(module_ids))).all()) if module_ids else {}
+    taken = {}
+    for attempt in attempts:
+        quiz = revision_quizzes.get(attempt.revision_id) or module_quizzes.get(attempt.module_id) or {}
+        taken[attempt.id] = {question["id"]: question for question in quiz.get("questions") or []}
+    return taken
+
+
+def _answer_export(answer, question: dict[str, Any] | None) -> dict[str, Any]:
+    exported = {"question": answer.question_key, "response": answer.response, "correct": answer.correct,
+                "points": answer.points}
+    if question is not None:
+        options = {option["id"]: _text(option["html"]) for option in question.get("options") or []}
+        chosen = answer.response if isinstance(answer.response, list) else [answer.response]
+        exported["question_text"] = _text(question.get("prompt_html"))
+        if options:
+            exported["chosen_options_text"] = [options.get(choice, choice) for choice in chosen]
+    return exported
 
 
 def export_user_data(session: Session, user: User) -> dict[str, Any]:
@@ -54,6 +93,7 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
                                .order_by(ModuleProgress.first_opened_at)).all()
     attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id)
                                .options(selectinload(QuizAttempt.answers)).order_by(QuizAttempt.started_at)).all()
+    questions = _questions_as_taken(session, list(attempts))
     practice = session.scalars(select(PracticeAnswer).where(PracticeAnswer.user_id == user.id)
                                .order_by(PracticeAnswer.created_at)).all()
     live = session.scalars(select(LiveAnswer).where(LiveAnswer.user_id == user.id)).all()
@@ -83,8 +123,7 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
                            "started_at": _time(attempt.started_at), "submitted_at": _time(attempt.submitted_at),
                            "score": attempt.score, "passed": attempt.passed, "answers_in_progress":
                            attempt.draft_answers,
-                           "answers": [{"question": answer.question_key, "response": answer.response,
-                                        "correct": answer.correct, "points": answer.points}
+                           "answers": [_answer_export(answer, questions[attempt.id].get(answer.question_key))
                                        for answer in attempt.answers]} for attempt in attempts],
         "practice_answers": [{**module_ref(answer.module_id), "question": answer.question_key,
                               "response": answer.response, "correct": answer.correct,

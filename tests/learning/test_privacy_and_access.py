@@ -57,8 +57,10 @@ class TestExport:
         assert data["profile"]["username"] == "lena"
         assert [e["course"] for e in data["enrolments"]] == ["torture-prevention"]
         assert {p["module"] for p in data["progress"]} == {"m1", "m2"}
-        assert data["quiz_attempts"][0]["answers"] == [{"question": "q1", "response": ["true"], "correct": True,
-                                                        "points": 1.0}]
+        # Readable without the app: the question and the chosen option in words, beside their ids.
+        assert data["quiz_attempts"][0]["answers"] == [{
+            "question": "q1", "question_text": "Torture is never allowed.", "response": ["true"],
+            "chosen_options_text": ["True"], "correct": True, "points": 1.0}]
         assert data["practice_answers"][0]["response"] == ["false"]
         assert data["certificates"][0]["course_title"] == "Torture prevention"
         assert data["class_memberships"] == [{"class": "Cohort of lena", "joined_at": data["class_memberships"][0]
