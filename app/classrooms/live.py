@@ -13,13 +13,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.catalog.models import Module
 from app.classrooms.codes import LIVE_CODE_LENGTH, random_code
-from app.classrooms.models import Classroom, LiveAnswer, LiveSession
+from app.classrooms.models import Classroom, ClassroomMember, LiveAnswer, LiveSession
 from app.classrooms.services import record_audit
 from app.content import normalise_answer
 from app.errors import Conflict, InvalidInput
@@ -188,6 +188,7 @@ def record_live_answer(session: Session, user: User, live: LiveSession, module: 
 @dataclass(frozen=True)
 class Distribution:
     answered: int
+    class_size: int  # the class's learners: the presenter sees how many have not answered yet
     bars: list[tuple[str, int, bool]]  # label, count, correct
 
 
@@ -204,4 +205,6 @@ def answer_distribution(session: Session, live: LiveSession, question: dict[str,
         bars = [(Markup(option["html"]).striptags(), counts.get(option["id"], 0),  # nosec B704
                  bool(option.get("correct")))
                 for option in question.get("options") or []]
-    return Distribution(answered=len(responses), bars=bars)
+    class_size = session.scalar(select(func.count()).select_from(ClassroomMember)
+                                .where(ClassroomMember.classroom_id == live.classroom_id))
+    return Distribution(answered=len(responses), class_size=class_size or 0, bars=bars)

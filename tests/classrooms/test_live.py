@@ -126,6 +126,7 @@ def test_the_presenter_sees_the_count_and_a_bar_chart_of_the_answers(live, stude
     students[1].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
     results = live.presenter.get(f"{live.url}/results")
     assert "2 answers" in results.text and '<svg class="bar-chart" role="img"' in results.text
+    assert "from 2 learners in the class" in results.text  # so the teacher sees who is still to answer
     assert "Article 3: 1; Article 15: 1" in results.text and "bar-correct" not in results.text
     assert live.presenter.get(f"{live.url}/results",
                               headers={"If-None-Match": results.headers["ETag"]}).status_code == 304
