@@ -5,13 +5,12 @@ deleting it: quiz attempts and practice answers are anonymised (user_id NULL) so
 the audit log keeps pointing at a row that no longer says who it was.
 """
 
-import html
-import re
 import secrets
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import delete, select, union, update
 from sqlalchemy.orm import Session, selectinload
 
@@ -22,6 +21,7 @@ from app.classrooms.models import Classroom, ClassroomMember, ClassroomTrainer, 
 from app.errors import InvalidInput
 from app.learning.models import Certificate, Enrolment, ModuleProgress
 from app.quizzes.models import PracticeAnswer, QuizAttempt
+from app.quizzes.queries import quiz_as_taken
 
 EXPORT_FORMAT_VERSION = 1
 
@@ -30,12 +30,9 @@ def _time(value: datetime | None) -> str | None:
     return value.isoformat() + "Z" if value is not None else None
 
 
-TAG = re.compile(r"<[^>]+>")
-
-
 def _text(fragment_html: str | None) -> str:
-    """Rendered course HTML as plain text, for a reader of the export rather than a browser."""
-    return " ".join(html.unescape(TAG.sub(" ", fragment_html or "")).split())
+    """Sanitised course HTML as plain text, for a reader of the export rather than a browser."""
+    return Markup(fragment_html or "").striptags()  # nosec B704 (sanitised HTML in, plain text out, into JSON)
 
 
 def _questions_as_taken(session: Session, attempts: list[QuizAttempt]) -> dict[int, dict[str, dict[str, Any]]]:
@@ -50,7 +47,7 @@ def _questions_as_taken(session: Session, attempts: list[QuizAttempt]) -> dict[i
         select(Module.id, Module.quiz).where(Module.id.in_(module_ids))).all()) if module_ids else {}
     taken = {}
     for attempt in attempts:
-        quiz = revision_quizzes.get(attempt.revision_id) or module_quizzes.get(attempt.module_id) or {}
+        quiz = quiz_as_taken(revision_quizzes.get(attempt.revision_id), module_quizzes.get(attempt.module_id)) or {}
         taken[attempt.id] = {question["id"]: question for question in quiz.get("questions") or []}
     return taken
 

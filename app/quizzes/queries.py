@@ -79,7 +79,7 @@ def module_attempt_and_quiz(session: Session, user: User, course_slug: str, modu
     if row is None:
         return None, None, None
     module, attempt, quiz = row
-    return module, attempt, (_as_taken(quiz, module) if attempt is not None else None)
+    return module, attempt, (quiz_as_taken(quiz, module.quiz) if attempt is not None else None)
 
 
 _REVISION_QUIZ = select(ContentRevision.quiz).where(ContentRevision.id == bindparam("revision_id"))
@@ -89,12 +89,13 @@ def attempt_quiz(session: Session, attempt: QuizAttempt, module: Module) -> dict
     quiz = None
     if attempt.revision_id is not None:
         quiz = session.scalar(_REVISION_QUIZ, {"revision_id": attempt.revision_id})
-    return _as_taken(quiz, module)
+    return quiz_as_taken(quiz, module.quiz)
 
 
-def _as_taken(revision_quiz: dict[str, Any] | None, module: Module) -> dict[str, Any] | None:
+def quiz_as_taken(revision_quiz: dict[str, Any] | None,
+                  current_quiz: dict[str, Any] | None) -> dict[str, Any] | None:
     """The quiz as it was when the attempt started; the module's current quiz only if that revision is gone."""
-    return revision_quiz if revision_quiz is not None else module.quiz
+    return revision_quiz if revision_quiz is not None else current_quiz
 
 
 _ATTEMPTS_AT_MODULE = (
