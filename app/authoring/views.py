@@ -177,16 +177,18 @@ def _preview_html(checked: services.Checked | None, module: Module | None, cours
 NEW_MODULE_PLACEHOLDER_SLUG = "new-module"  # checks a new module's text before its address is typed
 
 
+def _check_new_module(course: Course, typed_slug: str, text: str) -> services.Checked:
+    slug = typed_slug if services.SLUG.match(typed_slug or "") else NEW_MODULE_PLACEHOLDER_SLUG
+    return services.check_module_source(db.session, course, text, services.next_module_filename(course, slug))
+
+
 @bp.route("/<slug>/preview", methods=["POST"])
 def preview(slug: str):
     """Live preview for the editor's script: the rendered HTML (sanitised) and the problems, as JSON."""
     course = load_course(slug)
     text = request.form.get("source", "").replace("\r\n", "\n")
     if "new_module_slug" in request.form:  # the new-module page: a module file, not the course file
-        new_slug = request.form["new_module_slug"].strip()
-        filename = services.next_module_filename(
-            course, new_slug if services.SLUG.match(new_slug) else NEW_MODULE_PLACEHOLDER_SLUG)
-        checked = services.check_module_source(db.session, course, text, filename)
+        checked = _check_new_module(course, request.form["new_module_slug"].strip(), text)
         html = checked.parsed.trainer_html if checked.parsed else ""
     else:
         module_slug = request.form.get("module", "")
@@ -219,8 +221,7 @@ def new_module(slug: str):
                     return redirect(url_for("authoring.edit_module", slug=slug, module_slug=module.slug))
                 db.session.rollback()
             else:
-                checked = services.check_module_source(db.session, course, text,
-                                                       services.next_module_filename(course, form.slug.data))
+                checked = _check_new_module(course, form.slug.data, text)
         except DomainError as error:
             db.session.rollback()
             form.slug.errors.append(error.message)
