@@ -152,6 +152,8 @@ class Catalog:
     entries: list[CourseProgress]
     audiences: list[str]
     languages: list[str]
+    audience: str  # the filters applied: "" for all
+    language: str
 
 
 _CATALOG = {  # by can_read_drafts
@@ -161,17 +163,22 @@ _CATALOG = {  # by can_read_drafts
 
 
 def catalog_for(session: Session, user: User, audience: str = "", language: str = "") -> Catalog:
-    """Courses the user may read, filtered, the user's own audience first. Drafts only for trainers."""
+    """Courses the user may read, filtered, the user's own audience first. Drafts only for trainers.
+    A filter no course could match (an old bookmark, a hand-typed URL) is dropped rather than showing nothing under
+    a filter box that cannot show it."""
     courses = list(session.scalars(_CATALOG[can_read_drafts(user)]))
     audiences = sorted({code for course in courses for code in course.audiences or []})
     languages = sorted({course.language for course in courses})
+    audience = audience if audience in audiences else ""
+    language = language if language in languages else ""
     shown = [course for course in courses
              if (not audience or audience in (course.audiences or []))
              and (not language or course.language == language)]
     own_audience = getattr(user, "audience", None)
     shown.sort(key=lambda course: (own_audience not in (course.audiences or []), course.title.casefold()))
     _with_light_modules(session, shown)
-    return Catalog(entries=_progress_for_courses(session, user, shown), audiences=audiences, languages=languages)
+    return Catalog(entries=_progress_for_courses(session, user, shown), audiences=audiences, languages=languages,
+                   audience=audience, language=language)
 
 
 _COURSE_BY_SLUG = {  # by with_intro

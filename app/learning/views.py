@@ -44,6 +44,7 @@ def catalog():
     form = CatalogFilterForm(request.args, meta={"csrf": False})
     catalog = queries.catalog_for(db.session, current_user, form.audience.data or "", form.language.data or "")
     form.set_choices(catalog.audiences, catalog.languages)
+    form.audience.data, form.language.data = catalog.audience, catalog.language
     return render_template("learning/catalog.html", catalog=catalog, form=form)
 
 

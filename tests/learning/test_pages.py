@@ -46,7 +46,15 @@ class TestCatalog:
         assert card_titles(text_of(client.get("/courses?audience=judge&language=fr"))) == ["Judges FR"]
         html = text_of(client.get("/courses?language=fr"))
         assert '<option selected value="fr">Français</option>' in html
-        assert card_titles(text_of(client.get("/courses?audience=nobody"))) == []
+        assert card_titles(text_of(client.get("/courses?audience=judge&language=de"))) == ["Judges EN", "Judges FR"]
+
+    def test_a_filter_no_course_could_match_is_dropped_not_shown_as_all(self, client, course_builder):
+        # The filter box can only show offered values: an unknown one must not filter under "All languages".
+        course_builder(slug="police-en", title="Police EN", audiences=("police",))
+        html = text_of(client.get("/courses?audience=nobody&language=xx"))
+        assert card_titles(html) == ["Police EN"]
+        assert '<option selected value="">All audiences</option>' in html
+        assert '<option selected value="">All languages</option>' in html
 
     def test_the_learners_own_audience_comes_first(self, client, make, course_builder):
         course_builder(slug="a-police", title="A for police", audiences=("police",))
