@@ -12,6 +12,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from app.learning.models import Certificate
+from app.local_time import local_time
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "fonts" / "DejaVuSans.ttf"
 FONT_FAMILY = "DejaVuSans"
@@ -49,7 +50,7 @@ def render_certificate(certificate: Certificate, verify_url: str) -> bytes:
     line(certificate.holder_name, 28, 16)
     line(_("completed the course"), 14, 8, (74, 85, 96))
     line(certificate.course_title, 20, 11)
-    line(_("on %(date)s", date=certificate.issued_at.date().isoformat()), 14, 9, (74, 85, 96))
+    line(_("on %(date)s", date=local_time(certificate.issued_at, "%Y-%m-%d")), 14, 9, (74, 85, 96))
     if certificate.standards:
         pdf.ln(2)
         line(_("Standards covered:") + " " + ", ".join(certificate.standards), 10, 6, (74, 85, 96))

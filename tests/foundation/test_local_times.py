@@ -1,0 +1,71 @@
+"""Every time a page shows is in the installation's zone (TIME_ZONE), labelled with it, and every date is that
+zone's date: a certificate earned at 12:00 UTC on 31 January is dated 1 February in Auckland."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select, update
+
+from app.auth.models import User
+from app.catalog.models import ContentRevision
+from app.classrooms.models import AuditEvent
+from app.extensions import db
+from app.learning.models import Certificate
+from app.quizzes.models import QuizAttempt
+from tests.conftest import sign_in
+
+NOON_UTC = datetime(2030, 1, 31, 12, 0)  # 2030-02-01 01:00 in Auckland (NZDT, UTC+13)
+SHOWN = "2030-02-01 01:00 NZDT"
+
+
+@pytest.fixture
+def app_overrides():
+    return {"TIME_ZONE": "Pacific/Auckland"}
+
+
+def _stamp(app, model, column, **where):
+    with app.app_context():
+        statement = update(model).values({column: NOON_UTC})
+        for name, value in where.items():
+            statement = statement.where(getattr(model, name) == value)
+        db.session.execute(statement)
+        db.session.commit()
+
+
+def test_a_certificate_carries_the_date_where_it_was_earned(app, client, make, people):
+    course = make.course(modules=1, quiz_modules=())
+    sign_in(client, people.learner)
+    client.post(f"/courses/{course.slug}/m/module-1/complete")
+    _stamp(app, Certificate, "issued_at", user_id=people.learner.id)
+    with app.app_context():
+        certificate = db.session.scalars(select(Certificate)).one()
+    for page in (f"/certificates/{certificate.id}", "/learning", f"/verify/{certificate.code}"):
+        html = client.get(page).text
+        assert "2030-02-01" in html and "2030-01-31" not in html, page
+
+
+def test_attempt_history_and_admin_times_are_local_and_labelled(app, client, make, people):
+    course = make.course(modules=1, quiz_modules=(1,))
+    module = course.modules[0]
+    make.submitted_attempt(people.learner, module, {})
+    _stamp(app, QuizAttempt, "submitted_at", user_id=people.learner.id)
+    learner = app.test_client()
+    sign_in(learner, people.learner)
+    assert SHOWN in learner.get(f"/courses/{course.slug}/m/{module.slug}/quiz").text
+
+    _stamp(app, ContentRevision, "created_at")
+    trainer = app.test_client()
+    sign_in(trainer, people.trainer)
+    assert SHOWN in trainer.get(f"/author/{course.slug}/m/{module.slug}/history").text
+    with app.app_context():
+        course_row = db.session.get(type(course), course.id)
+        course_row.updated_at = NOON_UTC
+        db.session.commit()
+    assert SHOWN in trainer.get("/author/").text
+
+    make.classroom(people.trainer, members=[people.learner])  # writes an audit event
+    _stamp(app, AuditEvent, "created_at")
+    _stamp(app, User, "last_sign_in_at", id=people.learner.id)
+    sign_in(client, people.admin)
+    assert "2030-02-01 01:00:00 NZDT" in client.get("/admin/audit").text
+    assert SHOWN in client.get("/admin/users").text
