@@ -13,6 +13,7 @@ from app.extensions import db
 from app.learning.models import Certificate
 from app.quizzes.models import QuizAttempt
 from tests.conftest import sign_in
+from tests.learning.test_certificates import pdf_text_lines
 
 NOON_UTC = datetime(2030, 1, 31, 12, 0)  # 2030-02-01 01:00 in Auckland (NZDT, UTC+13)
 SHOWN = "2030-02-01 01:00 NZDT"
@@ -42,6 +43,7 @@ def test_a_certificate_carries_the_date_where_it_was_earned(app, client, make, p
     for page in (f"/certificates/{certificate.id}", "/learning", f"/verify/{certificate.code}"):
         html = client.get(page).text
         assert "2030-02-01" in html and "2030-01-31" not in html, page
+    assert "on 2030-02-01" in pdf_text_lines(client.get(f"/certificates/{certificate.id}/certificate.pdf").data)
 
 
 def test_attempt_history_and_admin_times_are_local_and_labelled(app, client, make, people):
