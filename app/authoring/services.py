@@ -2,7 +2,9 @@
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from functools import lru_cache
+from html import unescape
+from pathlib import Path, PurePosixPath
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from app.auth.models import User
 from app.catalog import services as catalog
 from app.catalog.models import ContentRevision, Course, CourseAsset, Module
 from app.catalog.queries import asset_paths
+from app.content.markdown_render import markdown_converter
 from app.errors import Conflict, InvalidInput
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -24,6 +27,23 @@ IMAGE_SIGNATURES = {
 }
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 STATUS_LINE = re.compile(r"^status:.*$", re.MULTILINE)
+COURSE_FORMAT_GUIDE = Path(__file__).parent / "guide" / "course-format.md"
+
+
+@dataclass(frozen=True)
+class Guide:
+    html: str
+    sections: list[tuple[str, str]]  # (heading id, heading text) of the second-level headings
+
+
+@lru_cache(maxsize=1)
+def course_format_guide() -> Guide:
+    """The course format guide (the same file the repository documents the format with), rendered once per
+    process: it changes only with a new release."""
+    converter = markdown_converter()
+    html = content.sanitize(converter.convert(COURSE_FORMAT_GUIDE.read_text(encoding="utf-8")))
+    top = converter.toc_tokens[0]["children"] if converter.toc_tokens else []
+    return Guide(html=html, sections=[(token["id"], unescape(token["name"])) for token in top])
 
 
 @dataclass(frozen=True)

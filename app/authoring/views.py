@@ -42,6 +42,11 @@ def index():
     return render_template("authoring/index.html", courses=db.session.scalars(all_courses()).all())
 
 
+@bp.route("/help/course-format")
+def course_format_guide():
+    return render_template("authoring/guide.html", guide=services.course_format_guide())
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new_course():
     form = NewCourseForm()

@@ -193,3 +193,18 @@ def test_draft_assets_are_hidden_from_learners(app, people, course, trainer_clie
     sign_in(learner, people.learner)
     assert learner.get("/courses/test-course/assets/images/a.png").status_code == 404
     assert app.test_client().get("/courses/test-course/assets/../../etc/passwd").status_code == 404
+
+
+def test_the_editor_links_to_the_course_format_guide_served_by_the_app(trainer_client, course):
+    editor = trainer_client.get("/author/test-course/m/module-1").text
+    assert 'href="/author/help/course-format" target="_blank" rel="noopener"' in editor
+    guide = trainer_client.get("/author/help/course-format").text
+    sections = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', guide)
+    assert ("coursemd", "course.md") in sections and ("limits-and-errors", "Limits and errors") in sections
+    assert 'id="coursemd"' in guide  # the section links land on the guide's headings
+    assert "<pre><code>---\ntitle: Policing and human rights" in guide  # examples stay verbatim
+
+
+def test_learners_cannot_open_the_course_format_guide(client, people):
+    sign_in(client, people.learner)
+    assert client.get("/author/help/course-format").status_code == 403
