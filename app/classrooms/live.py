@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -190,11 +190,13 @@ class Distribution:
     answered: int
     class_size: int  # the class's learners: the presenter sees how many have not answered yet
     bars: list[tuple[str, int, bool]]  # label, count, correct
+    not_answered: list[str]  # display names of the class's learners who have not answered, in name order
 
 
 def answer_distribution(session: Session, live: LiveSession, question: dict[str, Any]) -> Distribution:
-    responses = session.scalars(select(LiveAnswer.response).where(
+    answers = session.execute(select(LiveAnswer.user_id, LiveAnswer.response).where(
         LiveAnswer.session_id == live.id, LiveAnswer.question_key == question["id"])).all()
+    responses = [response for _user_id, response in answers]
     if question["type"] == "short_answer":
         accepted = {normalise_answer(answer) for answer in question.get("accepted_answers") or []}
         counts = Counter(normalise_answer(response) for response in responses if isinstance(response, str))
@@ -205,6 +207,9 @@ def answer_distribution(session: Session, live: LiveSession, question: dict[str,
         bars = [(Markup(option["html"]).striptags(), counts.get(option["id"], 0),  # nosec B704
                  bool(option.get("correct")))
                 for option in question.get("options") or []]
-    class_size = session.scalar(select(func.count()).select_from(ClassroomMember)
-                                .where(ClassroomMember.classroom_id == live.classroom_id))
-    return Distribution(answered=len(responses), class_size=class_size or 0, bars=bars)
+    members = session.execute(select(User.id, User.display_name).join(
+        ClassroomMember, ClassroomMember.user_id == User.id).where(ClassroomMember.classroom_id == live.classroom_id)
+    ).all()
+    answered_by = {user_id for user_id, _response in answers}
+    not_answered = sorted((name for user_id, name in members if user_id not in answered_by), key=str.casefold)
+    return Distribution(answered=len(responses), class_size=len(members), bars=bars, not_answered=not_answered)

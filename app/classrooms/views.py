@@ -361,9 +361,12 @@ def presenter(classroom_id: int, session_id: int):
 
 
 def _results_etag(live: LiveSession) -> str:
-    count, latest = db.session.execute(select(func.count(), func.max(LiveAnswer.updated_at)).where(
+    # The class's size is part of it: a learner who joins mid-question joins the "not answered yet" list.
+    members = (select(func.count()).select_from(ClassroomMember)
+               .where(ClassroomMember.classroom_id == live.classroom_id).scalar_subquery())
+    count, latest, size = db.session.execute(select(func.count(), func.max(LiveAnswer.updated_at), members).where(
         LiveAnswer.session_id == live.id)).one()
-    return f"r{live.version}-{count}-{latest.timestamp() if latest else 0}"
+    return f"r{live.version}-{count}-{latest.timestamp() if latest else 0}-{size}"
 
 
 @bp.route("/<int:classroom_id>/live/<int:session_id>/results")

@@ -36,9 +36,9 @@ def test_a_teacher_runs_a_live_lesson_from_class_to_report(page, new_page, brows
     expect(page.get_by_text("Assigned. Every learner in the class is enrolled.")).to_be_visible()
 
     students = []
-    for name in ("amira", "ben"):
+    for name in ("amira", "ben", "chloe"):  # Chloé never answers
         student = new_page()
-        browser_login(student, make.user(username=name, display_name=name.title()))
+        browser_login(student, make.user(username=name, display_name=name.title().replace("Chloe", "Chloé")))
         student.get_by_role("link", name="My classes").click()
         student.get_by_label("Class code").fill(join_code.lower())
         student.get_by_role("button", name="Join the class").click()
@@ -70,8 +70,17 @@ def test_a_teacher_runs_a_live_lesson_from_class_to_report(page, new_page, brows
         student.get_by_label(option).check(timeout=8000)
         student.get_by_role("button", name="Send my answer").click()
         expect(student.get_by_text("Answer saved.")).to_be_visible()
-    # ... and so does the presenter's chart.
+        if student is students[0]:  # ... and so do the presenter's bars, and who is still to answer
+            results = page.locator("#live-results")
+            expect(results.locator(".answer-count")).to_contain_text("1 answer from", timeout=8000)
+            results.get_by_text("2 learners have not answered yet").click()
+            expect(results.locator("details.not-answered")).to_contain_text("Ben, Chloé")
+            assert_accessible(page, axe_violations)
+            label, bar = results.locator(".bar-label").first.bounding_box(), results.locator("progress").first.bounding_box()
+            assert label["y"] + label["height"] <= bar["y"] + 1  # the option's text sits above its bar
     expect(page.locator("#live-results").get_by_text("2 answers")).to_be_visible(timeout=8000)
+    # The list the teacher opened stays open as answers come in.
+    expect(page.locator("details.not-answered[open]")).to_have_text("1 learner has not answered yet Chloé")
 
     page.get_by_role("button", name="Reveal answer").click()
     for student in students:

@@ -119,22 +119,48 @@ def test_answers_can_change_until_the_question_closes_and_no_answer_leaks_before
     assert "CAT Article 15 is the exclusionary rule." in revealed and "✓</span> correct" in revealed
 
 
-def test_the_presenter_sees_the_count_and_a_bar_chart_of_the_answers(live, students):
+def bar_counts(html: str) -> list[tuple[str, int]]:
+    """(label, count) of each row of the presenter's answer bars."""
+    rows = re.findall(r'<span class="bar-label">(.*?)</span>\s*<span class="bar-row"><progress max="\d+" '
+                      r'value="(\d+)"', html, re.S)
+    return [(re.sub(r"<[^>]+>", "", label), int(count)) for label, count in rows]
+
+
+def test_the_presenter_sees_the_count_and_a_bar_for_each_answer(live, students):
     live.go_to_step(2)
     live.control("open")
     students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
     students[1].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
     results = live.presenter.get(f"{live.url}/results")
-    assert "2 answers" in results.text and '<svg class="bar-chart" role="img"' in results.text
-    assert "from 2 learners in the class" in results.text  # so the teacher sees who is still to answer
-    assert "Article 3: 1; Article 15: 1" in results.text and "bar-correct" not in results.text
+    assert "2 answers" in results.text and "from 2 learners in the class" in results.text
+    assert bar_counts(results.text) == [("A. Article 3", 1), ("B. Article 15", 1), ("C. Article 10", 0)]
+    assert "bar-correct" not in results.text
     assert live.presenter.get(f"{live.url}/results",
                               headers={"If-None-Match": results.headers["ETag"]}).status_code == 304
     students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
     changed = live.presenter.get(f"{live.url}/results", headers={"If-None-Match": results.headers["ETag"]})
-    assert changed.status_code == 200 and "Article 3: 0; Article 15: 2" in changed.text
+    assert changed.status_code == 200 and bar_counts(changed.text) == [("A. Article 3", 0), ("B. Article 15", 2), ("C. Article 10", 0)]
     live.control("reveal")
-    assert "bar-correct" in live.presenter.get(f"{live.url}/results").text
+    assert '<li class="bar-correct">' in live.presenter.get(f"{live.url}/results").text
+
+
+def test_the_presenter_can_see_who_has_not_answered_yet(app, live, students, make, cast):
+    live.go_to_step(2)
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
+    results = live.presenter.get(f"{live.url}/results")
+    waiting = results.text.split("<details class=\"not-answered\"", 1)[1].split("</details>", 1)[0]
+    assert "1 learner has not answered yet" in waiting and "sami" in waiting and "lena" not in waiting
+    late = make.user(username="zara", display_name="Zara")
+    with app.app_context():
+        from app.classrooms.models import ClassroomMember
+
+        db.session.add(ClassroomMember(classroom_id=cast.ours.id, user_id=late.id))
+        db.session.commit()
+    joined = live.presenter.get(f"{live.url}/results", headers={"If-None-Match": results.headers["ETag"]})
+    assert joined.status_code == 200 and "2 learners have not answered yet" in joined.text and "Zara" in joined.text
+    live.control("close")
+    assert "not-answered" not in live.presenter.get(f"{live.url}/results").text
 
 
 def test_multiple_choice_and_short_answers_are_kept_as_given(app, live, students):

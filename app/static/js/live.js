@@ -27,7 +27,13 @@
         })
         .then(function (html) {
           if (html === null || html === undefined) { return; }
+          // A list the person opened (who has not answered yet) stays open when the region is replaced.
+          var opened = Array.prototype.map.call(region.querySelectorAll("details[id][open]"), function (d) { return d.id; });
           region.innerHTML = html;
+          opened.forEach(function (id) {
+            var details = document.getElementById(id);
+            if (details && region.contains(details)) { details.open = true; }
+          });
           // Messages about the previous step ("Answer saved …") no longer apply to the new one.
           var flashes = document.querySelector(".flashes");
           if (flashes) { flashes.remove(); }
