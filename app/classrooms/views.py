@@ -37,6 +37,7 @@ from app.classrooms.forms import (
 from app.classrooms.models import ClassroomMember, LiveAnswer, LiveSession
 from app.errors import DomainError, NotFound
 from app.extensions import client_ip, db, limiter
+from app.learning.queries import standards_by_code
 from app.local_time import utc_from_local
 
 bp = Blueprint("classes", __name__, url_prefix="/classes", template_folder="templates")
@@ -319,8 +320,9 @@ def items(classroom_id: int, module_id: int):
 @bp.route("/<int:classroom_id>/standards")
 def standards(classroom_id: int):
     classroom = _classroom(classroom_id)
-    return render_template("classrooms/standards.html", classroom=classroom,
-                           mastery=reports.standards_mastery(db.session, classroom))
+    mastery = reports.standards_mastery(db.session, classroom)
+    return render_template("classrooms/standards.html", classroom=classroom, mastery=mastery,
+                           standards=standards_by_code(db.session, mastery.standards))
 
 
 # --- Live sessions: the presenter ------------------------------------------------------------------------------

@@ -96,5 +96,7 @@ def test_a_teacher_runs_a_live_lesson_from_class_to_report(page, new_page, brows
     grid = page.locator("table.progress-grid")
     expect(grid.get_by_role("row", name=re.compile("Amira")).get_by_text("live 1/1")).to_be_visible()
     expect(grid.get_by_role("row", name=re.compile("Ben")).get_by_text("live 0/1")).to_be_visible()
-    page.get_by_role("link", name="Standards").first.click()
+    page.get_by_role("navigation", name="Class", exact=True).get_by_role("link", name="Standards").click()
+    expect(page.get_by_role("heading", level=1, name="Mastery of the standards")).to_be_visible()
+    expect(page.locator("table.heatmap").get_by_role("row", name=re.compile("CAT-15 — "))).to_contain_text("–")
     assert_accessible(page, axe_violations)
