@@ -117,14 +117,14 @@ def _one_shot_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _first_use(token: str | None) -> bool:
-    if not token:
-        return True
-    used = session.get(USED_ONE_SHOT_TOKENS, [])
-    if token in used:
-        return False
-    session[USED_ONE_SHOT_TOKENS] = [*used, token][-20:]
-    return True
+def _already_used(token: str | None) -> bool:
+    return bool(token) and token in session.get(USED_ONE_SHOT_TOKENS, [])
+
+
+def _mark_used(token: str | None) -> None:
+    """Only once the accounts or the passphrase exist: a form refused for a typo must work when corrected."""
+    if token:
+        session[USED_ONE_SHOT_TOKENS] = [*session.get(USED_ONE_SHOT_TOKENS, []), token][-20:]
 
 
 @bp.route("/<int:classroom_id>")
@@ -171,12 +171,14 @@ def reset_password(classroom_id: int, user_id: int):
         abort(403)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    if not _first_use(request.args.get("once")):
+    once = request.args.get("once")
+    if _already_used(once):
         flash(_("That passphrase was already changed: the card shown then is the valid one. Ask for a new "
                 "passphrase again if it is lost."), "warning")
         return redirect(url_for("classes.show", classroom_id=classroom.id))
     passphrase = services.reset_member_password(db.session, current_user, classroom, member)
     db.session.commit()
+    _mark_used(once)
     return render_template("classrooms/cards.html", classroom=classroom, accounts=[(member, passphrase)],
                            reset=True)
 
@@ -210,7 +212,7 @@ def create_accounts(classroom_id: int):
     if request.method == "GET":
         form.once.data = _one_shot_token()
     if form.validate_on_submit():
-        if not _first_use(form.once.data):
+        if _already_used(form.once.data):
             flash(_("These accounts were already created, and their cards were shown once. If a card is lost, "
                     "give that learner a new passphrase from the list below."), "warning")
             return redirect(url_for("classes.show", classroom_id=classroom.id))
@@ -223,6 +225,7 @@ def create_accounts(classroom_id: int):
             form.username_prefix.errors.append(error.message)
         else:
             db.session.commit()
+            _mark_used(form.once.data)
             # The only time these passphrases exist in clear: this response (no-store), never the database or log.
             return render_template("classrooms/cards.html", classroom=classroom, accounts=accounts, reset=False)
     return render_template("classrooms/accounts.html", classroom=classroom, form=form)

@@ -114,6 +114,19 @@ ONCE_IN_FORM = re.compile(r'name="once" type="hidden" value="([^"]+)"')
 RESET_ACTION = re.compile(r'action="(/classes/\d+/members/\d+/password\?once=[^"]+)"')
 
 
+def test_a_form_refused_for_a_mistake_creates_the_accounts_once_corrected(client, app, make, people):
+    classroom = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    once = ONCE_IN_FORM.search(client.get(f"/classes/{classroom.id}/accounts").text).group(1)
+    refused = client.post(f"/classes/{classroom.id}/accounts",
+                          data={"username_prefix": "Cadets Nov", "count": "3", "once": once})
+    assert refused.status_code == 200 and not CARD.findall(refused.text)
+    assert ONCE_IN_FORM.search(refused.text).group(1) == once  # the same form, posted again once corrected
+    corrected = client.post(f"/classes/{classroom.id}/accounts", data={"username_prefix": "cadets", "count": "3",
+                                                                      "once": once})
+    assert corrected.status_code == 200 and len(CARD.findall(corrected.text)) == 3
+
+
 def test_reloading_the_cards_page_creates_no_second_batch_and_resets_nothing_twice(client, app, make, people):
     classroom = make.classroom(people.trainer)
     sign_in(client, people.trainer)
