@@ -19,7 +19,12 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
+    """Without a message, people see the generic not-found sentence."""
+
     status_code = 404
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)
 
 
 class Forbidden(DomainError):
@@ -105,7 +110,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
         db.session.rollback()
-        return error_response(error.status_code, error.message)
+        return error_response(error.status_code, error.message or None)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

@@ -32,7 +32,7 @@ def managed_classroom(session: Session, user: User, classroom_id: int) -> Classr
     classroom = session.scalar(select(Classroom).where(Classroom.id == classroom_id)
                                .options(selectinload(Classroom.trainers)))
     if classroom is None or not can_manage_classroom(user, classroom):
-        raise NotFound("class")
+        raise NotFound()
     return classroom
 
 
@@ -42,7 +42,7 @@ def member_of(session: Session, classroom: Classroom, user_id: int) -> tuple[Cla
         .where(ClassroomMember.classroom_id == classroom.id, ClassroomMember.user_id == user_id)
     ).first()
     if row is None:
-        raise NotFound("member")
+        raise NotFound()
     return row[0], row[1]
 
 
@@ -50,7 +50,7 @@ def trainer_of(session: Session, classroom: Classroom, user_id: int) -> User:
     user = session.scalar(select(User).join(ClassroomTrainer, ClassroomTrainer.user_id == User.id)
                           .where(ClassroomTrainer.classroom_id == classroom.id, ClassroomTrainer.user_id == user_id))
     if user is None:
-        raise NotFound("trainer")
+        raise NotFound()
     return user
 
 
@@ -58,7 +58,7 @@ def assignment_of(session: Session, classroom: Classroom, assignment_id: int) ->
     assignment = session.scalar(select(Assignment).where(Assignment.id == assignment_id,
                                                          Assignment.classroom_id == classroom.id))
     if assignment is None:
-        raise NotFound("assignment")
+        raise NotFound()
     return assignment
 
 

@@ -321,7 +321,7 @@ def assigned_module(session: Session, classroom: Classroom, module_id: int) -> C
     for column in report_columns(session, classroom):
         if column.module.id == module_id:
             return column
-    raise NotFound("module")
+    raise NotFound()
 
 
 def _first_attempt_ids(classroom: Classroom, module_ids: list[int]):

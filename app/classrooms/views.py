@@ -241,7 +241,7 @@ def _assignment_target(value: str) -> tuple[Course, Module | None]:
     course = module.course if module else (
         db.session.get(Course, int(raw_id)) if kind == "course" and raw_id.isdigit() else None)
     if course is None or not can_read_course(current_user, course):
-        raise NotFound("course")
+        raise NotFound()
     return course, module
 
 
@@ -335,7 +335,7 @@ def _live_of(classroom, session_id: int) -> tuple[LiveSession, Module]:
     row = db.session.execute(select(LiveSession, Module).join(Module, Module.id == LiveSession.module_id)
                              .where(LiveSession.id == session_id, LiveSession.classroom_id == classroom.id)).first()
     if row is None:
-        raise NotFound("live session")
+        raise NotFound()
     return row[0], row[1]
 
 
@@ -347,7 +347,7 @@ def start_live(classroom_id: int):
         abort(400)
     module = db.session.get(Module, form.module_id.data)
     if module is None or not can_read_course(current_user, module.course):
-        raise NotFound("module")
+        raise NotFound()
     live = live_sessions.start_live_session(db.session, current_user, classroom, module)
     db.session.commit()
     return redirect(url_for("classes.presenter", classroom_id=classroom.id, session_id=live.id))

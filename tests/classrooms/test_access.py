@@ -153,6 +153,8 @@ def test_a_trainer_gets_404_for_another_class_and_for_its_objects_in_their_own_u
     for method, url in FOREIGN + THEIRS + MISSING:
         response = client.open(url.format(**world), method=method, data={"version": "1"})
         assert response.status_code == 404, (method, url, response.status_code)
+        # The page a person sees: the usual sentence, never an internal word such as "member" or "class".
+        assert "There is nothing at this address." in response.text, (method, url)
 
 
 def test_an_admin_manages_any_class(app, people, world):
