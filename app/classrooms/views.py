@@ -411,6 +411,9 @@ def _per_user_key() -> str:
     return f"join:{current_user.id}" if current_user.is_authenticated else f"join-ip:{client_ip()}"
 
 
+LIVE_FORM_PREFIX = "live"  # the join page holds both code forms: their fields need ids of their own
+
+
 @learner_bp.route("/join", methods=["GET", "POST"])
 @limiter.limit("20 per 10 minutes", methods=["POST"], key_func=_per_user_key)
 def join():
@@ -431,14 +434,14 @@ def join():
             else:
                 flash(_("You are already in %(name)s.", name=classroom.name), "info")
             return redirect(url_for("classroom_learner.join"))
-    return render_template("classrooms/join.html", form=form, live_form=LiveCodeForm(),
+    return render_template("classrooms/join.html", form=form, live_form=LiveCodeForm(prefix=LIVE_FORM_PREFIX),
                            classes=queries.classes_of_learner(db.session, current_user))
 
 
 @learner_bp.route("/live", methods=["POST"])
 @limiter.limit("20 per 10 minutes", methods=["POST"], key_func=_per_user_key)
 def enter_live_code():
-    form = LiveCodeForm()
+    form = LiveCodeForm(prefix=LIVE_FORM_PREFIX)
     if not form.validate_on_submit():
         abort(400)
     return redirect(url_for("classroom_learner.live", code=normalise_code(form.code.data)))

@@ -223,7 +223,7 @@ def test_students_of_another_class_and_strangers_cannot_follow_or_answer(app, li
 def test_the_learner_finds_the_running_session_from_their_class_page_or_by_code(live, students):
     page = students[0].get("/join").text
     assert f'href="/live/{live.code}"' in page
-    response = students[0].post("/live", data={"code": live.code.lower()})
+    response = students[0].post("/live", data={"live-code": live.code.lower()})
     assert response.headers["Location"] == f"/live/{live.code}"
     # The board says "join at /join with code …": typed in the class-code box, the session code works too.
     typed_in_the_class_box = students[0].post("/join", data={"code": f" {live.code[:3].lower()}-{live.code[3:]}"})

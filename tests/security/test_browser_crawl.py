@@ -1,6 +1,6 @@
 """A headless-browser crawl (Debian's Chromium through Playwright; fixtures from tests/browser/fixtures.py) of every
 page reachable by links from the home page and the dashboards, as each role: no request leaves the origin, no
-page fails, and on every page the CSP blocks a script inserted into the DOM and reports the violation.
+page fails, no page repeats an id, and on every page the CSP blocks a script inserted into the DOM and reports the violation.
 
 Unlike the other browser tests, the crawl's browser context keeps the CSP (no bypass_csp)."""
 
@@ -45,6 +45,9 @@ def crawl(page, origin: str, starts: list[str]) -> list[str]:
         assert response is not None and response.status < 400 or response.status == 404 and path.startswith(
             "/live/"), f"{path} -> {response.status if response else 'no response'}"
         visited.append(path)
+        ids = page.eval_on_selector_all("[id]", "els => els.map(e => e.id)")
+        # A repeated id points a label (or aria reference) at the wrong control.
+        assert len(ids) == len(set(ids)), f"{path}: repeated ids {sorted({i for i in ids if ids.count(i) > 1})}"
         result = page.evaluate(INJECT)
         assert result["ran"] is False, f"an injected script ran on {path}"
         assert {"script-src-elem", "script-src-attr"} <= set(result["violations"]) or "script-src" in \

@@ -61,7 +61,7 @@ def forms(world) -> dict:
         "classes.start_live": {"module_id": str(world.module.id)},
         "classes.control_live": {"version": "1"},
         "classroom_learner.join": {"code": "WRONG"},
-        "classroom_learner.enter_live_code": {"code": world.live["ours"][1]},
+        "classroom_learner.enter_live_code": {"live-code": world.live["ours"][1]},
         "classroom_learner.live_answer": {"question": "m1-single", "choice": "b"},
         "quizzes.save_answers": WRONG_ANSWERS,
         "quizzes.submit_attempt": WRONG_ANSWERS,
