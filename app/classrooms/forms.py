@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.auth.forms import audience_choices
 from app.classrooms.services import MAX_ACCOUNTS_AT_ONCE
@@ -14,6 +14,11 @@ class ClassroomForm(FlaskForm):
     starts_on = DateField(_l("Starts on (optional)"), validators=[Optional()])
     ends_on = DateField(_l("Ends on (optional)"), validators=[Optional()])
     submit = SubmitField(_l("Create class"))
+
+    def validate_ends_on(self, field: DateField) -> None:
+        # Also checked by the service; here the message lands under the field it is about.
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The class cannot end before it starts."))
 
 
 class JoinForm(FlaskForm):
