@@ -86,6 +86,13 @@ def test_a_teacher_runs_a_live_lesson_from_class_to_report(page, new_page, brows
     for student in students:
         expect(student.get_by_text("CAT Article 15 is the exclusionary rule.")).to_be_visible(timeout=8000)
         expect(student.get_by_text("Answer saved.")).to_have_count(0)  # it was about the open question
+    # Ending cannot be undone: the browser asks first, and dismissing the question keeps the session going.
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="End session").click()
+    expect(page.get_by_role("button", name="End session")).to_be_visible()
+    assert questions == ["End the session for everyone? It cannot be restarted."]
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="End session").click()
     expect(page.get_by_text("Session ended.")).to_be_visible()
     for student in students:

@@ -161,3 +161,12 @@ class TestJoinAttemptsAreLimited:
         assert statuses[:20] == [200] * 20 and statuses[20] == 429
         assert classmate.post("/join", data={"code": "BBBB-BBBB"}).status_code == 200
         assert anonymous.post("/join", data={"code": "BBBB-BBBB"}).status_code == 401
+
+
+def test_actions_that_cannot_be_undone_ask_first(client, make, people):
+    classroom = make.classroom(people.trainer, members=[people.learner])
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{classroom.id}").text
+    assert 'data-confirm="Remove lena from the class?"' in page
+    assert 'data-confirm="Make a new join code? The current code stops working at once."' in page
+    assert '<script src="/static/js/confirm.js" defer></script>' in page
