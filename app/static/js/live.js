@@ -49,4 +49,18 @@
 
   var regions = document.querySelectorAll("[data-live-poll]");
   for (var i = 0; i < regions.length; i++) { follow(regions[i]); }
+
+  // <details data-remember-open> (the facilitator notes) stays as the person left it when the next step loads.
+  var remembered = document.querySelectorAll("details[data-remember-open][id]");
+  for (var j = 0; j < remembered.length; j++) {
+    (function (details) {
+      var key = "a26-open-" + details.id;
+      try {
+        if (window.sessionStorage.getItem(key) === "1") { details.open = true; }
+        details.addEventListener("toggle", function () {
+          window.sessionStorage.setItem(key, details.open ? "1" : "0");
+        });
+      } catch (e) { /* storage refused (private mode): the notes simply start closed */ }
+    }(remembered[j]));
+  }
 }());
