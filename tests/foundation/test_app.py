@@ -1,12 +1,15 @@
+import re
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import select
 
 from app import create_app
 from app.auth.models import User
 from app.extensions import db
 from config import ProductionConfig, TestingConfig
+from tests.conftest import sign_in
 
 
 def test_healthz_ok(client):
@@ -70,3 +73,15 @@ def test_demo_command_builds_the_database_and_prints_working_accounts(tmp_path):
         client.post("/signout")
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("who, shown, hidden", [
+    ("learner", ["My learning", "My classes"], ["Write", "Classes", "Users"]),
+    ("trainer", ["My learning", "Write", "Classes"], ["My classes", "Users"]),
+    ("admin", ["Write", "Classes", "Users", "Audit log"], ["My classes"]),
+])
+def test_the_menu_offers_each_role_its_own_places(client, people, who, shown, hidden):
+    sign_in(client, getattr(people, who))
+    menu = client.get("/courses").text.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'<a href="[^"]+">([^<]+)</a>', menu)
+    assert set(shown) <= set(links) and not set(hidden) & set(links), links
