@@ -40,3 +40,19 @@ def test_no_page_scrolls_sideways_at_320_px(browser, live_server, browser_login,
     finally:
         context.close()
     assert wide == {}
+
+
+def test_the_class_page_keeps_every_control_in_view_on_a_phone(browser, live_server, browser_login, people, site):
+    # Its tables of learners and assignments hold forms: on a phone they stack instead of scrolling sideways,
+    # where the buttons sat cut off at the edge of the box.
+    context = browser.new_context(base_url=live_server.url, viewport=NARROW)
+    page = context.new_page()
+    try:
+        browser_login(page, people.trainer)
+        page.goto(f"/classes/{site.id}")
+        edges = page.eval_on_selector_all(
+            "main button, main input:not([type=hidden]), main select",
+            "els => els.map(e => [e.textContent.trim() || e.name, e.getBoundingClientRect().right])")
+    finally:
+        context.close()
+    assert [name for name, right in edges if right > NARROW["width"]] == []
