@@ -9,6 +9,7 @@ import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -23,7 +24,9 @@ from app.classrooms.models import Classroom, ClassroomMember
 from app.classrooms.queries import class_assignments
 from app.content import normalise_answer
 from app.errors import NotFound
+from app.extensions import utcnow
 from app.learning.models import ModuleProgress
+from app.local_time import local_time
 from app.quizzes.models import AttemptAnswer, AttemptStatus, PracticeAnswer, QuizAttempt
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,10 +36,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 class Column:
     course: Course
     module: Module
+    due_at: datetime | None = None  # the earliest due date of the assignments that bring this module
 
     @property
     def label(self) -> str:
         return f"{self.course.title} — {self.module.title}"
+
+    @cached_property
+    def past_due(self) -> bool:
+        return self.due_at is not None and self.due_at < utcnow()
 
 
 ICONS = {"not_started": "–", "in_progress": "◔", "not_passed": "✗", "completed": "✓"}
@@ -45,7 +53,8 @@ ICONS = {"not_started": "–", "in_progress": "◔", "not_passed": "✗", "compl
 def report_labels() -> dict[str, str]:
     """Translated once per report, not once per cell: a 500 x 40 grid would otherwise spend seconds in gettext."""
     return {"not_started": _("Not started"), "in_progress": _("In progress"), "not_passed": _("Not passed"),
-            "completed": _("Completed"), "live": _("live %(correct)d/%(total)d")}
+            "completed": _("Completed"), "live": _("live %(correct)d/%(total)d"), "overdue": _("overdue"),
+            "due": _("due %(when)s")}
 
 
 @dataclass(frozen=True)
@@ -63,12 +72,17 @@ class Cell:
     def score_text(self) -> str:
         return "" if self.score is None else f" {self.score:.0f}%"
 
-    def text(self, labels: dict[str, str]) -> str:
+    def text(self, labels: dict[str, str], overdue: bool = False) -> str:
         """The words on screen and in the CSV."""
         words = labels[self.status] if self.score is None else f"{labels[self.status]} {self.score:.0f}%"
+        if overdue:
+            words += f" ({labels['overdue']})"
         if self.practice:
             words += " · " + labels["live"] % {"correct": self.practice[0], "total": self.practice[1]}
         return words
+
+    def overdue_in(self, column: Column) -> bool:
+        return column.past_due and self.status != "completed"
 
 
 NOT_STARTED = Cell("not_started")
@@ -113,14 +127,17 @@ class Grid:
         """A row's <td>s. A grid repeats a few distinct cells up to 20,000 times: each is escaped and built once."""
         built = self._cell_html
         parts = []
-        for cell in cells:
-            key = (cell.status, cell.score, cell.practice)
+        for cell, column in zip(cells, self.columns, strict=True):
+            overdue = cell.overdue_in(column)
+            key = (cell.status, cell.score, cell.practice, overdue)
             html = built.get(key)
             if html is None:
                 practice = Markup(' <span class="practice">{}</span>').format(self.practice_text(cell)) \
                     if cell.practice else ""
-                html = built[key] = Markup('<td class="c-{}">{}{}{}</td>').format(
-                    cell.status, self.cell_openings[cell.status], cell.score_text, practice)
+                late = Markup(' <span class="badge badge-bad">{}</span>').format(self.labels["overdue"]) \
+                    if overdue else ""
+                html = built[key] = Markup('<td class="c-{}">{}{}{}{}</td>').format(
+                    cell.status, self.cell_openings[cell.status], cell.score_text, late, practice)
             parts.append(html)
         # Every part is Markup built by Markup.format(), which escaped each value it was given.
         return Markup("".join(parts))  # nosec B704
@@ -131,8 +148,8 @@ def report_columns(session: Session, classroom: Classroom) -> list[Column]:
     columns: dict[int, Column] = {}
     for row in class_assignments(session, classroom.id):
         modules = [row.module] if row.module else row.course.active_modules
-        for module in modules:
-            columns.setdefault(module.id, Column(row.course, module))
+        for module in modules:  # rows come in due order: a module's first assignment is its earliest due date
+            columns.setdefault(module.id, Column(row.course, module, row.assignment.due_at))
     return list(columns.values())
 
 
@@ -202,9 +219,13 @@ def grid_csv(grid: Grid) -> str:
     buffer = io.StringIO()
     buffer.write(EXCEL_UTF8_MARK)
     writer = csv.writer(buffer)
+    headings = [f"{column.label} ({grid.labels['due'] % {'when': local_time(column.due_at)}})" if column.due_at
+                else column.label for column in grid.columns]
     rows: Iterable[list[Any]] = [
-        [_("Learner"), _("Username"), *[column.label for column in grid.columns]],
-        *([user.display_name, user.username, *[grid.cell(user, column).text(grid.labels) for column in grid.columns]]
+        [_("Learner"), _("Username"), *headings],
+        *([user.display_name, user.username,
+           *[grid.cell(user, column).text(grid.labels, grid.cell(user, column).overdue_in(column))
+             for column in grid.columns]]
           for user in grid.learners),
     ]
     for row in rows:

@@ -1,6 +1,7 @@
 """Classes for trainers (/classes, trainers and admins only), joining and live sessions for learners (/join,
 /live), and the audit log for admins (/admin/audit)."""
 
+import re
 import secrets
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
@@ -36,9 +37,9 @@ from app.classrooms.forms import (
 )
 from app.classrooms.models import ClassroomMember, LiveAnswer, LiveSession
 from app.errors import DomainError, NotFound
-from app.extensions import client_ip, db, limiter
+from app.extensions import client_ip, db, limiter, utcnow
 from app.learning.queries import standards_by_code
-from app.local_time import utc_from_local
+from app.local_time import local_time, utc_from_local
 
 bp = Blueprint("classes", __name__, url_prefix="/classes", template_folder="templates")
 bp.before_request(gate(is_trainer))
@@ -299,8 +300,9 @@ def report(classroom_id: int):
 def report_csv(classroom_id: int):
     classroom = _classroom(classroom_id)
     body = reports.grid_csv(reports.progress_grid(db.session, classroom))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="class-{classroom.id}-progress.csv"'})
+    name = re.sub(r"[^a-z0-9]+", "-", classroom.name.lower()).strip("-") or f"class-{classroom.id}"
+    filename = f"{name}-progress-{local_time(utcnow(), '%Y-%m-%d')}.csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/<int:classroom_id>/learners/<int:user_id>")

@@ -1,9 +1,11 @@
 import csv
 import io
+from datetime import datetime
 
 import pytest
 
 from app.classrooms.reports import csv_safe
+from app.extensions import utcnow
 from tests.classrooms.conftest import ALL_RIGHT, ALL_WRONG, answers
 from tests.conftest import sign_in
 from tests.conftest import counting_queries
@@ -52,6 +54,27 @@ def test_the_csv_matches_the_screen_and_cannot_start_a_formula(client, app, make
     assert by_username["lena"][2:] == ["Not started", "Completed 100%", "Not started"]
     assert by_username["sneaky"][0] == "'=HYPERLINK(\"http://evil\")"
     assert by_username["'-dashed"][:2] == ["'@SUM(A1)", "'-dashed"]
+
+
+def test_a_past_due_date_shows_in_the_grid_and_the_csv_with_the_work_still_open(client, make, people, cast):
+    classroom = make.classroom(people.trainer, name="Class 5B", members=[people.learner])
+    make.assignment(classroom, cast.course, cast.modules[1], due_at=datetime(2020, 3, 2, 9, 0))
+    make.assignment(classroom, cast.course, cast.modules[2])
+    make.submitted_attempt(people.learner, cast.modules[1], answers(2, ALL_WRONG))
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{classroom.id}/report").text
+    heading = page.split('<th scope="col">', 2)[2].split("</th>", 1)[0]
+    assert "Due 2020-03-02 09:00 UTC" in heading and "past due" in heading
+    assert ('<span class="visually-hidden">Not passed</span> 0% <span class="badge badge-bad">overdue</span></td>'
+            in page)
+    assert page.count("overdue") == 1  # module 3 has no due date
+
+    response = client.get(f"/classes/{classroom.id}/report.csv")
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="class-5b-progress-{utcnow():%Y-%m-%d}.csv"')
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][2:] == ["Test course — Module 2 (due 2020-03-02 09:00 UTC)", "Test course — Module 3"]
+    assert rows[1][2:] == ["Not passed 0% (overdue)", "Not started"]
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
