@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, logout_user
 
 from app.access import can_read_course, can_see_facilitator_notes, owns_record
 from app.auth.forms import ConfirmForm
-from app.errors import DomainError
+from app.errors import DomainError, NotFound
 from app.extensions import db, utcnow
 from app.learning import certificate_pdf, privacy, queries, services
 from app.learning.forms import CatalogFilterForm, DeleteAccountForm, audience_label, language_label
@@ -154,8 +154,9 @@ def certificate_visibility(certificate_id: int):
 @bp.route("/verify/<code>")
 def verify(code: str):
     certificate = queries.public_certificate(db.session, code)
-    if certificate is None:
-        abort(404)
+    if certificate is None:  # unknown and hidden alike: the page must not tell them apart
+        raise NotFound(_("No certificate can be verified with this code. Check it with the holder: they may "
+                         "also have chosen to hide it."))
     standards = queries.standards_by_code(db.session, certificate.standards or [])
     return render_template("learning/verify.html", certificate=certificate, standards=standards)
 

@@ -116,3 +116,13 @@ def test_the_holder_can_hide_and_show_the_verification_page(app, make, course_bu
 @pytest.mark.parametrize("code", ["unknown", "x" * 65, "%00"])
 def test_unknown_codes_are_404(client, code):
     assert client.get(f"/verify/{code}").status_code in (400, 404)
+
+
+def test_an_unknown_and_a_hidden_code_get_the_same_message_for_a_verifier(app, make, course_builder):
+    client, certificate = earn_certificate(app, make, course_builder)
+    client.post(f"/certificates/{certificate.id}/visibility", data={"public": "0"})
+    verifier = app.test_client()
+    hidden, unknown = verifier.get(f"/verify/{certificate.code}"), verifier.get("/verify/unknown-code")
+    assert hidden.status_code == unknown.status_code == 404
+    assert "No certificate can be verified with this code." in hidden.text
+    assert hidden.text.replace(certificate.code, "") == unknown.text.replace("unknown-code", "")
