@@ -151,8 +151,19 @@ def _register_blueprints(app: Flask) -> None:
 REQUEST_LOG_FORMAT = "%(asctime)s %(name)s %(message)s"  # 2026-05-20T10:00:00+0000 article26.requests GET /x 200 3.1ms
 
 
+class DevServerRequestLines(logging.Filter):
+    """Drops the development server's own line per request (`flask run`): it holds the client's address and the
+    query string, which the privacy page promises the logs never keep. The app's request log says the rest."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return " - - [" not in str(record.msg)
+
+
 def _register_request_log(app: Flask) -> None:
     """One line per request: method, path (never the query string, which may hold tokens), status, duration."""
+    dev_server_log = logging.getLogger("werkzeug")
+    if not any(isinstance(existing, DevServerRequestLines) for existing in dev_server_log.filters):
+        dev_server_log.addFilter(DevServerRequestLines())
     if app.config.get("LOG_REQUESTS") and not app.testing and not request_log.handlers:
         # gunicorn configures only its own loggers: without a handler these INFO lines would be dropped.
         handler = logging.StreamHandler(sys.stderr)

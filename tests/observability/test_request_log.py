@@ -114,3 +114,16 @@ def test_each_request_is_one_line_without_passwords_emails_cookies_tokens_or_ans
     everything_logged += caplog.text
     for secret in {PASSWORD, WRONG_PASSWORD, EMAIL, "defender.private", FREE_TEXT_ANSWER, EDITOR_TEXT} | secrets:
         assert secret and secret not in everything_logged, f"logged: {secret[:12]}…"
+
+
+def test_the_development_servers_own_request_lines_are_dropped(app, caplog):
+    # `flask run` logs each request with the client's address and the query string: the privacy page says no log
+    # keeps them. Its start-up lines still show.
+    from werkzeug.serving import _log
+
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        _log("info", '203.0.113.9 - - [25/Nov/2026 10:00:00] "%s" %s %s\n',
+             "GET /verify/SECRETCODE?q=name HTTP/1.1", "200", "-")
+        _log("info", " * Running on http://127.0.0.1:5000")
+    messages = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    assert messages == [" * Running on http://127.0.0.1:5000"]

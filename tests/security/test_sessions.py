@@ -114,3 +114,14 @@ def test_a_cookie_of_a_class_account_dies_when_the_trainer_resets_its_password(a
     assert pupil.get("/learning").status_code == 200
     assert trainer.post(f"/classes/{world.ours}/members/{made.id}/password").status_code == 200
     assert pupil.get("/learning").status_code == 302
+
+
+def test_once_signed_out_the_cookie_holds_nothing_about_the_person(app, people):
+    # What the privacy page promises.
+    client = app.test_client()
+    sign_in(client, people.learner)
+    client.post("/signout", follow_redirects=True)
+    client.get("/courses")
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    contents = app.session_interface.get_signing_serializer(app).loads(cookie.value) if cookie else {}
+    assert set(contents) <= {"_fresh"}, contents
