@@ -319,6 +319,9 @@ def learner_record(session: Session, classroom: Classroom, learner: User) -> lis
 # --- Item analysis ---------------------------------------------------------------------------------------------
 
 
+TYPED_ANSWERS_SHOWN = 10
+
+
 @dataclass(frozen=True)
 class ItemStats:
     question: dict
@@ -327,6 +330,8 @@ class ItemStats:
     option_counts: list[tuple[dict, int]]
     common_wrong: str | None
     common_wrong_count: int
+    scenario: dict | None = None  # the case study the question belongs to
+    typed_answers: list[tuple[str, int, bool]] = field(default_factory=list)  # short answers: text, count, correct
 
     @property
     def percent_correct(self) -> float | None:
@@ -369,6 +374,7 @@ def item_analysis(session: Session, classroom: Classroom, module: Module) -> lis
             .where(AttemptAnswer.attempt_id.in_(_first_attempt_ids(classroom, [module.id])))):
         answers[key].append((response, correct))
     stats = []
+    scenarios = {scenario["id"]: scenario for scenario in (module.quiz or {}).get("scenarios") or []}
     for question in (module.quiz or {}).get("questions") or []:
         given = answers.get(question["id"], [])
         options = question.get("options") or []
@@ -378,9 +384,13 @@ def item_analysis(session: Session, classroom: Classroom, module: Module) -> lis
                                           else response)
                         for response, correct in given if not correct)
         common_wrong, common_count = wrong.most_common(1)[0] if wrong else (None, 0)
+        typed = Counter((normalise_answer(response), bool(correct)) for response, correct in given
+                        if isinstance(response, str)) if question["type"] == "short_answer" else Counter()
         stats.append(ItemStats(question, len(given), sum(correct for _response, correct in given),
                                [(option, chosen.get(option["id"], 0)) for option in options],
-                               common_wrong, common_count))
+                               common_wrong, common_count, scenarios.get(question.get("scenario_id")),
+                               [(text, count, correct) for (text, correct), count
+                                in typed.most_common(TYPED_ANSWERS_SHOWN)]))
     return stats
 
 

@@ -110,8 +110,14 @@ def test_item_analysis_uses_first_attempts_and_names_the_most_common_wrong_answe
     assert "33% correct" in single and "3 answers" in single
     assert "<td>2 (67%)</td>" in single  # Article 3 chosen twice
     assert "Most common wrong answer:" in single and "<strong>Article 3</strong> (2)" in single
-    short = page[page.index("Which UDHR article"):]
+    short = page[page.index("Which UDHR article"):page.index("What should the judge do first?")]
     assert "<strong>25</strong> (2)" in short
+    # What learners typed, with the accepted answers marked.
+    assert "<tr><td>25</td><td>2</td></tr>" in short
+    assert '<tr><td>article 26 <span class="badge badge-ok">accepted</span></td><td>1</td></tr>' in short
+    # A case-study question names its case study, with the text a click away.
+    case = page[page.index("Which UDHR article"):]
+    assert "Case study: The confession" in case and "Read the case study" in case
 
 
 def test_item_analysis_of_a_module_not_assigned_to_the_class_is_404(client, make, people, course):
