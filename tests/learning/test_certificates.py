@@ -126,3 +126,22 @@ def test_an_unknown_and_a_hidden_code_get_the_same_message_for_a_verifier(app, m
     assert hidden.status_code == unknown.status_code == 404
     assert "No certificate can be verified with this code." in hidden.text
     assert hidden.text.replace(certificate.code, "") == unknown.text.replace("unknown-code", "")
+
+
+def test_a_module_added_after_the_certificate_is_offered_and_the_certificate_stands(app, make, course_builder):
+    from app.catalog.models import Course, Module
+
+    client, certificate = earn_certificate(app, make, course_builder)
+    with app.app_context():
+        course = db.session.scalars(select(Course)).one()
+        db.session.add(Module(course_id=course.id, slug="m2", position=2, filename="02-m2.md", title="Module 2",
+                              estimated_minutes=30, standards=[], source="", learner_html="<p>New.</p>",
+                              trainer_html="<p>New.</p>", toc=[], quiz=None, question_count=0))
+        db.session.commit()
+    dashboard = client.get("/learning").text
+    completed = dashboard.split('id="completed-title"', 1)[1]
+    assert "Torture prevention" in completed and "The course has gained a module since your certificate." in completed
+    assert 'href="/courses/torture-prevention/m/m2">Read Module 2</a>' in completed
+    course_page = client.get("/courses/torture-prevention").text
+    assert "the course has gained modules since. Your certificate stands." in course_page
+    assert client.get(f"/verify/{certificate.code}").status_code == 200
