@@ -4,7 +4,8 @@
 import re
 import secrets
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -135,6 +136,7 @@ def show(classroom_id: int):
     courses = _readable_courses()
     assign_form = AssignmentForm()
     assign_form.target.choices = _assignment_choices(courses)
+    assign_form.due_at.description = _("Date and time in %(zone)s.", zone=current_app.config["TIME_ZONE"])
     live_form = StartLiveForm()
     live_form.module_id.choices = [(module.id, f"{course.title} — {module.title}")
                                    for course in courses for module in course.active_modules]

@@ -101,6 +101,7 @@ class TestDueDatesInTheInstallationsTimeZone:
             assert assignment.due_at.isoformat() == "2030-01-31T16:00:00"
         page = client.get(f"/classes/{classroom.id}").text
         assert "2030-01-31 17:00 CET" in page and 'value="2030-01-31T17:00"' in page
+        assert "Date and time in Europe/Paris." in page  # said before the trainer types, not after
         client.post(f"/classes/{classroom.id}/assignments/{assignment.id}/due", data={"due_at": "2030-07-01T09:00"})
         with app.app_context():
             assert db.session.get(Assignment, assignment.id).due_at.isoformat() == "2030-07-01T07:00:00"
