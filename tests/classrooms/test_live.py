@@ -109,7 +109,9 @@ def test_answers_can_change_until_the_question_closes_and_no_answer_leaks_before
     assert "exclusionary rule" not in open_page  # neither feedback nor explanation before the reveal
     tablet.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
     tablet.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
-    assert 'value="b" checked' in tablet.get(f"/live/{live.code}").text
+    page = tablet.get(f"/live/{live.code}").text
+    assert 'value="b" checked' in page
+    assert '<span class="option-letter">B.</span> Article 15' in page  # lettered as on the presenter's screen
     live.control("close")
     refused = tablet.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"},
                           follow_redirects=True)
