@@ -125,6 +125,8 @@ def test_a_form_refused_for_a_mistake_creates_the_accounts_once_corrected(client
     corrected = client.post(f"/classes/{classroom.id}/accounts", data={"username_prefix": "cadets", "count": "3",
                                                                       "once": once})
     assert corrected.status_code == 200 and len(CARD.findall(corrected.text)) == 3
+    assert 'data-print hidden>Print the cards</button>' in corrected.text
+    assert f'<a class="button" href="/classes/{classroom.id}">Back to the class</a>' in corrected.text
 
 
 def test_reloading_the_cards_page_creates_no_second_batch_and_resets_nothing_twice(client, app, make, people):

@@ -169,4 +169,4 @@ def test_actions_that_cannot_be_undone_ask_first(client, make, people):
     page = client.get(f"/classes/{classroom.id}").text
     assert 'data-confirm="Remove lena from the class?"' in page
     assert 'data-confirm="Make a new join code? The current code stops working at once."' in page
-    assert '<script src="/static/js/confirm.js" defer></script>' in page
+    assert '<script src="/static/js/site.js" defer></script>' in page
