@@ -53,6 +53,12 @@ class AccountsForm(FlaskForm):
     once = HiddenField()  # a reload of the cards page re-posts the form: this makes the second post create nothing
     submit = SubmitField(_l("Create accounts"))
 
+    def validate_count(self, field: IntegerField) -> None:
+        names = [line for line in (self.display_names.data or "").splitlines() if line.strip()]
+        if field.data and names and field.data != len(names):
+            raise ValidationError(_l("You listed %(names)d names: leave the number empty, or make it %(names)d.",
+                                     names=len(names)))
+
 
 class AssignmentForm(FlaskForm):
     # The view loads the chosen course or module and checks it may be read: no need to rebuild the list to validate.

@@ -147,3 +147,15 @@ def test_reloading_the_cards_page_creates_no_second_batch_and_resets_nothing_twi
     again = client.post(reset_url)
     assert again.status_code == 302
     assert "That passphrase was already changed" in client.get(again.location).text
+
+
+def test_a_number_that_disagrees_with_the_names_listed_is_questioned(client, make, people):
+    classroom = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    response = client.post(f"/classes/{classroom.id}/accounts",
+                           data={"username_prefix": "cadets", "count": "3", "display_names": "Amira\nBen\nChloé\nDan"})
+    assert response.status_code == 200 and not CARD.findall(response.text)
+    assert "You listed 4 names: leave the number empty, or make it 4." in response.text
+    agreed = client.post(f"/classes/{classroom.id}/accounts",
+                         data={"username_prefix": "cadets", "count": "4", "display_names": "Amira\nBen\nChloé\nDan"})
+    assert len(CARD.findall(agreed.text)) == 4
