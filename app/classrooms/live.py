@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -183,6 +183,26 @@ def record_live_answer(session: Session, user: User, live: LiveSession, module: 
         .on_conflict_do_update(index_elements=["session_id", "user_id", "question_key"],
                                set_={"response": response, "updated_at": now})
     )
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    step: Step
+    answered: int
+    correct: int
+
+    @property
+    def percent_correct(self) -> float | None:
+        return 100 * self.correct / self.answered if self.answered else None
+
+
+def ended_session_summary(session: Session, live: LiveSession, steps: list[Step]) -> list[SummaryRow]:
+    """Each question of an ended session: how many answered, how many rightly (from the practice answers the
+    end saved, graded then)."""
+    counts = {key: (answered, int(correct or 0)) for key, answered, correct in session.execute(
+        select(PracticeAnswer.question_key, func.count(), func.sum(case((PracticeAnswer.correct.is_(True), 1), else_=0)))
+        .where(PracticeAnswer.live_session_id == live.id).group_by(PracticeAnswer.question_key))}
+    return [SummaryRow(step, *counts.get(step.question["id"], (0, 0))) for step in steps if step.question]
 
 
 @dataclass(frozen=True)

@@ -364,9 +364,10 @@ def presenter(classroom_id: int, session_id: int):
     steps = live_sessions.module_steps(module)
     step = live_sessions.current_step(live, steps)
     distribution = live_sessions.answer_distribution(db.session, live, step.question) if step.question else None
+    summary = live_sessions.ended_session_summary(db.session, live, steps) if live.ended_at else None
     return render_template("classrooms/presenter.html", classroom=classroom, live=live, module=module, steps=steps,
                            step=step, distribution=distribution, control=LiveControlForm(version=live.version),
-                           results_etag=_results_etag(live))
+                           results_etag=_results_etag(live), summary=summary)
 
 
 def _results_etag(live: LiveSession) -> str:

@@ -210,6 +210,10 @@ def test_ending_stores_answers_as_practice_not_as_quiz_attempts(app, live, stude
     presenter = live.presenter.get(live.url).text
     assert "The session has ended" in presenter
     assert "Open: learners are answering" not in presenter and live.code not in presenter
+    # ... and sums the session up: each question, its answers and the share answered rightly.
+    summary = presenter.split('id="summary-title"', 1)[1].split("</table>", 1)[0]
+    assert re.search(r"<td>Question 1 of 5: Which article excludes[^<]*</td><td>2</td>\s*<td>50%</td>", summary)
+    assert re.search(r"<td>Question 2 of 5: [^<]*</td><td>0</td>\s*<td>–</td>", summary)
 
 
 def test_students_of_another_class_and_strangers_cannot_follow_or_answer(app, live, people, make):
