@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.access import can_manage_classroom, classrooms_visible_to
 from app.auth.models import User
-from app.catalog.models import Course, Module
+from app.catalog.models import Course, CourseStatus, Module
 from app.classrooms.models import Assignment, AuditEvent, Classroom, ClassroomMember, ClassroomTrainer, LiveSession
 from app.errors import NotFound
 from app.extensions import utcnow
@@ -75,6 +75,10 @@ class AssignmentRow:
     @property
     def overdue(self) -> bool:
         return self.assignment.due_at is not None and self.assignment.due_at < utcnow()
+
+    @property
+    def open_to_learners(self) -> bool:
+        return self.course.is_published and not (self.module and self.module.archived)
 
 
 def class_assignments(session: Session, classroom_id: int) -> list[AssignmentRow]:
@@ -160,7 +164,10 @@ _ASSIGNED_WORK = (  # built once: My learning runs it for every learner
     .join(Classroom, Classroom.id == Assignment.classroom_id)
     .join(Course, Course.id == Assignment.course_id)
     .outerjoin(Module, Module.id == Assignment.module_id)
-    .where(ClassroomMember.user_id == bindparam("learner_id"), Classroom.archived.is_(False))
+    # Work the learner cannot open (a course unpublished since, a module archived) is not listed: a dead link
+    # helps nobody. The trainer's class page flags such assignments instead.
+    .where(ClassroomMember.user_id == bindparam("learner_id"), Classroom.archived.is_(False),
+           Course.status == CourseStatus.PUBLISHED, or_(Module.id.is_(None), Module.archived.is_(False)))
     .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)
 )
 

@@ -117,3 +117,20 @@ def test_an_unknown_time_zone_stops_the_app_with_a_clear_message(capsys):
     with pytest.raises(SystemExit):
         create_app(TestingConfig, {"TIME_ZONE": "Mars/Olympus_Mons"})
     assert "TIME_ZONE='Mars/Olympus_Mons' is not a time zone name" in capsys.readouterr().err
+
+
+def test_work_learners_can_no_longer_open_leaves_their_list_and_is_flagged_for_the_trainer(client, app, make,
+                                                                                           people, course):
+    from app.catalog.models import Course, CourseStatus
+
+    classroom = make.classroom(people.trainer, members=[people.learner])
+    make.assignment(classroom, course, due_at=utcnow() + timedelta(days=3))
+    learner = app.test_client()
+    sign_in(learner, people.learner)
+    assert "Assigned to you" in learner.get("/learning").text
+    with app.app_context():
+        db.session.get(Course, course.id).status = CourseStatus.DRAFT
+        db.session.commit()
+    assert "Assigned to you" not in learner.get("/learning").text  # no dead link
+    sign_in(client, people.trainer)
+    assert "Learners cannot open it: unpublished or archived" in client.get(f"/classes/{classroom.id}").text
