@@ -90,6 +90,14 @@ def check_course_source(session: Session, course: Course, text: str) -> Checked:
         module_slugs=[module.slug for module in course.modules if not module.archived],
         asset_exists=asset_paths(session, course.id).__contains__,
     )
+    if parsed is not None and parsed.status == "published" and not course.active_modules:
+        # Learners would enrol in "0 of 0 modules". The file format cannot tell (a folder is checked alone).
+        status = STATUS_LINE.search(text)
+        line = text.count("\n", 0, status.start()) + 1 if status else 1
+        problems = tuple(sorted((*problems, content.Problem(
+            "course.md", line, _("a course without modules cannot be published: add a module first, "
+                                 "or keep 'status: draft'"))), key=lambda problem: problem.line))
+        parsed = None
     return Checked(parsed, problems)
 
 
@@ -179,6 +187,9 @@ def restore_revision(session: Session, module: Module, revision: ContentRevision
 
 def set_published(session: Session, course: Course, published: bool, author: User) -> Checked:
     """Publishing changes course.md too, so that export writes what the app serves."""
+    if published and not course.active_modules:
+        raise InvalidInput(_("Add a module before publishing: a course without modules has nothing for learners "
+                             "to take."))
     status = "published" if published else "draft"
     document_end = course.source.find("\n---", 4)
     front, rest = course.source[:document_end], course.source[document_end:]

@@ -78,7 +78,12 @@ def course(slug: str):
 def publish(slug: str):
     course = load_course(slug)
     publishing = request.endpoint == "authoring.publish"
-    checked = services.set_published(db.session, course, publishing, current_user)
+    try:
+        checked = services.set_published(db.session, course, publishing, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("authoring.course", slug=slug))
     if checked.errors:
         db.session.rollback()
         flash(_("course.md has errors; fix them before publishing."), "error")

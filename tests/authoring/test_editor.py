@@ -208,3 +208,26 @@ def test_the_editor_links_to_the_course_format_guide_served_by_the_app(trainer_c
 def test_learners_cannot_open_the_course_format_guide(client, people):
     sign_in(client, people.learner)
     assert client.get("/author/help/course-format").status_code == 403
+
+
+def test_a_course_without_modules_cannot_be_published(trainer_client, app, make):
+    make.course(modules=0, status="draft")
+    response = trainer_client.post("/author/test-course/publish")
+    assert response.status_code == 302 and response.headers["Location"] == "/author/test-course"
+    page = trainer_client.get("/author/test-course").text
+    assert "Add a module before publishing: a course without modules has nothing for learners to take." in page
+    with app.app_context():
+        saved = db.session.scalar(select(Course))
+        assert saved.status == "draft" and "status: draft" in saved.source
+        assert db.session.scalar(select(func.count()).select_from(ContentRevision)) == 1
+
+
+def test_course_md_cannot_say_published_while_the_course_has_no_modules(trainer_client, app, make):
+    course = make.course(modules=0, status="draft")
+    response = trainer_client.post("/author/test-course/course", data={
+        "source": course.source.replace("status: draft", "status: published"), "version": str(course.version),
+        "save": "1"})
+    assert response.status_code == 200
+    assert "Line 7: a course without modules cannot be published: add a module first" in response.text
+    with app.app_context():
+        assert db.session.scalar(select(Course.status)) == "draft"
