@@ -1,7 +1,7 @@
 """Writing courses in the browser. Every save is validated by the same parser as the files, and is a revision."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from html import unescape
 from pathlib import Path, PurePosixPath
@@ -48,10 +48,12 @@ def course_format_guide() -> Guide:
 
 @dataclass(frozen=True)
 class Checked:
-    """A source checked by the parser: `parsed` is None when there is an error."""
+    """A source checked by the parser: `parsed` is None when there is an error. `unchanged`: a save found the text
+    identical to what is stored, and wrote nothing."""
 
     parsed: object | None
     problems: tuple[content.Problem, ...]
+    unchanged: bool = False
 
     @property
     def errors(self) -> tuple[content.Problem, ...]:
@@ -161,21 +163,27 @@ def create_module(session: Session, course: Course, *, slug: str, text: str, aut
 
 def save_module(session: Session, module: Module, text: str, *, expected_version: int, author: User,
                 summary: str = "edited") -> Checked:
-    """Validate and save. Returns the check; nothing is saved when it has errors. Raises Conflict when someone
-    saved since `expected_version`."""
+    """Validate and save. Returns the check; nothing is saved when it has errors or when the text is the one stored
+    (no empty revision). Raises Conflict when someone saved since `expected_version`."""
     checked = check_module_source(session, module.course, text, module.filename, module)
-    if checked.parsed is not None:
-        catalog.save_module_source(session, module, checked.parsed, expected_version=expected_version,
-                                   author=author, summary=summary)
+    if checked.parsed is None:
+        return checked
+    if checked.parsed.source == module.source:
+        return replace(checked, unchanged=True)
+    catalog.save_module_source(session, module, checked.parsed, expected_version=expected_version,
+                               author=author, summary=summary)
     return checked
 
 
 def save_course(session: Session, course: Course, text: str, *, expected_version: int, author: User,
                 summary: str = "edited") -> Checked:
     checked = check_course_source(session, course, text)
-    if checked.parsed is not None:
-        catalog.save_course_source(session, course, checked.parsed, expected_version=expected_version,
-                                   author=author, summary=summary)
+    if checked.parsed is None:
+        return checked
+    if checked.parsed.source == course.source:
+        return replace(checked, unchanged=True)
+    catalog.save_course_source(session, course, checked.parsed, expected_version=expected_version,
+                               author=author, summary=summary)
     return checked
 
 

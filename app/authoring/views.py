@@ -157,6 +157,9 @@ def _edit_source(course: Course, module: Module | None):
                 conflict = {"source": latest.source, "diff": queries.line_diff(latest.source, text)}
                 form.version.data = str(latest.version)
             else:
+                if checked.unchanged:
+                    flash(_("No changes to save."), "info")
+                    return redirect(request.path)
                 if not checked.errors:
                     db.session.commit()
                     flash(_("Saved."), "success")
@@ -272,6 +275,8 @@ def restore(slug: str, module_slug: str, number: int):
     if checked.errors:
         db.session.rollback()
         flash(_("That revision no longer passes validation: %(problem)s", problem=str(checked.errors[0])), "error")
+    elif checked.unchanged:
+        flash(_("Revision %(n)d is the same as the current text: nothing to restore.", n=number), "info")
     else:
         db.session.commit()
         flash(_("Revision %(n)d restored as a new revision.", n=number), "success")

@@ -231,3 +231,31 @@ def test_course_md_cannot_say_published_while_the_course_has_no_modules(trainer_
     assert "Line 7: a course without modules cannot be published: add a module first" in response.text
     with app.app_context():
         assert db.session.scalar(select(Course.status)) == "draft"
+
+
+def revision_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(ContentRevision))
+
+
+@pytest.mark.parametrize("path", ["/author/test-course/m/module-1", "/author/test-course/course"])
+def test_saving_unchanged_text_says_so_and_writes_no_revision(trainer_client, app, course, path):
+    revisions = revision_count(app)
+    source = module_row(app).source if "/m/" in path else course.source
+    response = trainer_client.post(path, data={"source": source.replace("\n", "\r\n"), "version": "1", "save": "1"})
+    assert response.status_code == 302 and response.headers["Location"] == path
+    assert "No changes to save." in trainer_client.get(path).text
+    assert revision_count(app) == revisions
+    with app.app_context():
+        assert db.session.scalar(select(Module.version).where(Module.slug == "module-1")) == 1
+        assert db.session.scalar(select(Course.version)) == 1
+        assert not db.session.scalar(select(Course.edited_in_browser))
+        assert not any(db.session.scalars(select(Module.edited_in_browser)))
+
+
+def test_restoring_a_revision_identical_to_the_current_text_writes_nothing(trainer_client, app, course):
+    revisions = revision_count(app)
+    response = trainer_client.post("/author/test-course/m/module-1/restore/1", data={"version": "1"},
+                                   follow_redirects=True)
+    assert "Revision 1 is the same as the current text: nothing to restore." in response.text
+    assert revision_count(app) == revisions
