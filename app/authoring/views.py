@@ -156,6 +156,7 @@ def _edit_source(course: Course, module: Module | None):
                 latest = module or course
                 conflict = {"source": latest.source, "diff": queries.line_diff(latest.source, text)}
                 form.version.data = str(latest.version)
+                checked = _check(course, module, text)  # the preview shows the text in this person's editor
             else:
                 if checked.unchanged:
                     flash(_("No changes to save."), "info")

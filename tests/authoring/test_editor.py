@@ -91,6 +91,8 @@ def test_stale_save_is_refused_and_both_versions_are_shown(app, people, course):
     assert "Someone else saved this since you opened it" in page
     assert "First trainer&#39;s paragraph." in page and "Second trainer&#39;s paragraph." in page
     assert "First trainer's paragraph." in module_row(app).source
+    preview = page[page.index('id="rendered-preview"'):page.index("</section>", page.index('id="rendered-preview"'))]
+    assert "<p>Second trainer's paragraph.</p>" in preview and "First trainer" not in preview
 
 
 def test_preview_does_not_save(trainer_client, app, course):
