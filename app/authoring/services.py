@@ -14,7 +14,7 @@ from app import content
 from app.auth.models import User
 from app.catalog import services as catalog
 from app.catalog.models import ContentRevision, Course, CourseAsset, Module
-from app.catalog.queries import asset_paths
+from app.catalog.queries import asset_by_path, asset_paths
 from app.content.markdown_render import markdown_converter
 from app.errors import Conflict, InvalidInput
 
@@ -209,7 +209,15 @@ def set_published(session: Session, course: Course, published: bool, author: Use
                        summary="published" if published else "unpublished")
 
 
-def upload_image(session: Session, course: Course, filename: str, data: bytes) -> CourseAsset:
+@dataclass(frozen=True)
+class UploadedImage:
+    asset: CourseAsset
+    outcome: str  # "added", "replaced" (same path, new bytes: every module showing it changes) or "unchanged"
+
+
+def upload_image(session: Session, course: Course, filename: str, data: bytes) -> UploadedImage:
+    """Store an image under images/<name>. An image with the same path is replaced: that is how a trainer updates
+    a picture, and the caller says so."""
     if len(data) > MAX_IMAGE_BYTES:
         raise InvalidInput(_("Images can be at most 2 MB."))
     extension = next((ext for signature, ext in IMAGE_SIGNATURES.items() if data.startswith(signature)), None)
@@ -218,4 +226,10 @@ def upload_image(session: Session, course: Course, filename: str, data: bytes) -
     if extension is None:
         raise InvalidInput(_("Upload a PNG, JPEG, GIF or WebP image."))
     stem = re.sub(r"[^a-z0-9]+", "-", PurePosixPath(filename).stem.casefold()).strip("-")[:60] or "image"
-    return catalog.store_asset(session, course, f"images/{stem}{extension}", data)
+    path = f"images/{stem}{extension}"
+    previous = asset_by_path(session, course.id, path)
+    previous_digest = previous.sha256 if previous is not None else None
+    asset = catalog.store_asset(session, course, path, data)
+    if previous_digest is None:
+        return UploadedImage(asset, "added")
+    return UploadedImage(asset, "unchanged" if asset.sha256 == previous_digest else "replaced")

@@ -101,13 +101,19 @@ def upload_image(slug: str):
     if form.validate_on_submit():
         upload = form.image.data
         try:
-            asset = services.upload_image(db.session, course, upload.filename or "image", upload.read())
+            uploaded = services.upload_image(db.session, course, upload.filename or "image", upload.read())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Uploaded. Use it in Markdown as: ![Describe the image](%(path)s)", path=asset.path), "success")
+            path = uploaded.asset.path
+            if uploaded.outcome == "replaced":
+                flash(_("Replaced %(path)s: every module that shows it now shows the new image.", path=path), "success")
+            elif uploaded.outcome == "unchanged":
+                flash(_("%(path)s was already uploaded with exactly this content: nothing changed.", path=path), "info")
+            else:
+                flash(_("Uploaded. Use it in Markdown as: ![Describe the image](%(path)s)", path=path), "success")
     else:
         flash(" ".join(form.image.errors) or _("Choose an image to upload."), "error")
     return redirect(url_for("authoring.course", slug=slug))

@@ -261,3 +261,21 @@ def test_restoring_a_revision_identical_to_the_current_text_writes_nothing(train
                                    follow_redirects=True)
     assert "Revision 1 is the same as the current text: nothing to restore." in response.text
     assert revision_count(app) == revisions
+
+
+def test_uploading_an_image_whose_name_exists_replaces_it_and_says_so(trainer_client, app, course):
+    from io import BytesIO
+
+    def upload(data: bytes, name: str) -> str:
+        return trainer_client.post("/author/test-course/images", data={"image": (BytesIO(data), name)},
+                                   content_type="multipart/form-data", follow_redirects=True).text
+
+    assert "Uploaded. Use it in Markdown as: ![Describe the image](images/corridor.png)" in upload(PNG, "corridor.png")
+    newer = PNG + b"a newer picture"
+    assert ("Replaced images/corridor.png: every module that shows it now shows the new image."
+            in upload(newer, "Corridor.PNG"))
+    assert trainer_client.get("/courses/test-course/assets/images/corridor.png").data == newer
+    assert ("images/corridor.png was already uploaded with exactly this content: nothing changed."
+            in upload(newer, "corridor.png"))
+    with app.app_context():
+        assert db.session.scalars(select(CourseAsset.path)).all() == ["images/corridor.png"]
