@@ -107,6 +107,18 @@ def _slug_of(filename: str) -> str:
     return filename.removesuffix(".md").split("-", 1)[-1]
 
 
+# The lines of new_course_source() that hold each field; the body after the front matter is the summary again.
+NEW_COURSE_FIELD_LINES = {2: "title", 3: "summary", 4: "audiences", 5: "language", 6: "estimated_minutes"}
+
+
+class FieldRefused(InvalidInput):
+    """Input refused because of one field of a form, named by `field`, so the form can show it under that field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 def new_course_source(*, title: str, summary: str, audiences: list[str], language: str, estimated_minutes: int) -> str:
     def quoted(value: str) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -128,8 +140,16 @@ def new_course_source(*, title: str, summary: str, audiences: list[str], languag
 
 def create_course(session: Session, *, slug: str, title: str, summary: str, audiences: list[str], language: str,
                   estimated_minutes: int, author: User) -> Course:
+    """A draft course from the new-course form. Raises FieldRefused (or Conflict, for the address) naming the field
+    at fault. Values written unquoted into course.md are checked first, so none can add a line of its own."""
     if not SLUG.match(slug):
-        raise InvalidInput(_("Use lower-case letters, digits and single hyphens."))
+        raise FieldRefused("slug", _("Use lower-case letters, digits and single hyphens."))
+    if not audiences or not set(audiences) <= set(content.AUDIENCES):
+        raise FieldRefused("audiences", _("Choose at least one audience."))
+    if not content.LANGUAGE_TAG.fullmatch(language):
+        raise FieldRefused("language", _("Use a language tag such as en, fr or es-419."))
+    if not 1 <= estimated_minutes <= 10_000:
+        raise FieldRefused("estimated_minutes", _("Enter a whole number of minutes, at least 1 and at most 10000."))
     if session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
         raise Conflict(_("A course with this address already exists."))
     source = new_course_source(title=title, summary=summary, audiences=audiences, language=language,
@@ -137,7 +157,9 @@ def create_course(session: Session, *, slug: str, title: str, summary: str, audi
     meta, problems = content.parse_course_source(source, course_slug=slug,
                                                  registry=catalog.registry_from_database(session))
     if meta is None:
-        raise InvalidInput("; ".join(problem.message for problem in problems))
+        problem = next(problem for problem in problems if problem.is_error)
+        raise FieldRefused(NEW_COURSE_FIELD_LINES.get(problem.line, "summary"),
+                           _("This cannot be saved as written: %(problem)s", problem=problem.message))
     course = catalog.create_course_from_meta(session, meta, author=author)
     course.edited_in_browser = True
     return course

@@ -58,7 +58,7 @@ def new_course():
                 estimated_minutes=form.estimated_minutes.data, author=current_user)
         except DomainError as error:
             db.session.rollback()
-            form.slug.errors.append(error.message)
+            form[getattr(error, "field", "slug")].errors.append(error.message)  # a Conflict is about the address
         else:
             db.session.commit()
             flash(_("Course created as a draft. Add its first module."), "success")

@@ -279,3 +279,75 @@ def test_uploading_an_image_whose_name_exists_replaces_it_and_says_so(trainer_cl
             in upload(newer, "corridor.png"))
     with app.app_context():
         assert db.session.scalars(select(CourseAsset.path)).all() == ["images/corridor.png"]
+
+
+NEW_COURSE = {"slug": "fair-trial", "title": "Fair trial", "summary": "Article 14 explained.", "audiences": ["judge"],
+              "language": "en", "estimated_minutes": "45"}
+
+
+def field_errors(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<p class="error" id="([\w-]+)-error">([^<]*)</p>', page))
+
+
+def test_a_bad_language_is_reported_under_the_language_field_in_plain_words(trainer_client, app):
+    response = trainer_client.post("/author/new", data={**NEW_COURSE, "language": "english"})
+    assert response.status_code == 200
+    assert field_errors(response.text) == {"language": "Use a language tag such as en, fr or es-419."}
+    assert "BCP 47 tag like" not in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Course)) == 0
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"slug": "Fair Trial"}, "slug", "Use lower-case letters, digits and single hyphens."),
+    ({"title": "  "}, "title", "This field is required."),
+    ({"summary": ""}, "summary", "This field is required."),
+    ({"language": "en\nstatus: published"}, "language", "Use a language tag such as en, fr or es-419."),
+])
+def test_each_new_course_error_is_shown_under_its_own_field(trainer_client, changes, field, message):
+    response = trainer_client.post("/author/new", data={**NEW_COURSE, **changes})
+    assert response.status_code == 200
+    assert field_errors(response.text) == {field: message}
+
+
+def test_a_new_course_needs_an_audience(trainer_client):
+    data = {key: value for key, value in NEW_COURSE.items() if key != "audiences"}
+    page = trainer_client.post("/author/new", data=data).text
+    assert '<p class="error">Choose at least one audience.</p>' in page and field_errors(page) == {}
+
+
+def test_a_taken_address_is_reported_under_the_address(trainer_client, course):
+    page = trainer_client.post("/author/new", data={**NEW_COURSE, "slug": "test-course"}).text
+    assert field_errors(page) == {"slug": "A course with this address already exists."}
+
+
+def test_pasted_spaces_line_breaks_and_control_characters_are_tidied(trainer_client, app):
+    response = trainer_client.post("/author/new", data={**NEW_COURSE, "title": "Fair\x0btrial\r\nbasics",
+                                                        "summary": "Article\x1b 14", "slug": " fair-trial ",
+                                                        "language": "es-419 "})
+    assert response.status_code == 302 and response.headers["Location"] == "/author/fair-trial"
+    with app.app_context():
+        created = db.session.scalar(select(Course))
+        assert (created.title, created.summary) == ("Fair trial basics", "Article 14")
+
+
+def test_the_course_service_names_the_field_it_refuses(app, people):
+    from app.auth.models import User
+    from app.authoring import services
+
+    with app.app_context():
+        author = db.session.get(User, people.trainer.id)
+
+        def refused(**changes) -> tuple[str, str]:
+            values = {"slug": "fair-trial", "title": "Fair trial", "summary": "Article 14.", "audiences": ["judge"],
+                      "language": "en", "estimated_minutes": 45, **changes}
+            with pytest.raises(services.FieldRefused) as caught:
+                services.create_course(db.session, author=author, **values)
+            return caught.value.field, caught.value.message
+
+        assert refused(language="english") == ("language", "Use a language tag such as en, fr or es-419.")
+        assert refused(audiences=["judge]\nstatus: published"])[0] == "audiences"
+        assert refused(estimated_minutes=0)[0] == "estimated_minutes"
+        assert refused(title="Fair\x1btrial") == ("title", "This cannot be saved as written: invalid YAML in front "
+                                                           "matter: character #x001b is not allowed")
+        assert refused(summary=":::tip")[0] == "summary"  # the summary is also the introduction's text
