@@ -12,7 +12,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.content import AUDIENCES, LANGUAGE_TAG
@@ -37,6 +37,17 @@ def language_tag(form, field) -> None:
         raise ValidationError(_l("Use a language tag such as en, fr or es-419."))
 
 
+class WholeNumberField(IntegerField):
+    """An IntegerField whose range rule alone explains a refused value: text that is not a number is refused once,
+    by that rule, not also with "Not a valid integer value."."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+
 class NewCourseForm(FlaskForm):
     slug = StringField(_l("Address (slug)"), filters=[stripped],
                        validators=[DataRequired(), Length(max=100), SLUG_RULE],
@@ -48,8 +59,10 @@ class NewCourseForm(FlaskForm):
                                     widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     language = StringField(_l("Language (BCP 47 tag)"), default="en", filters=[stripped],
                            validators=[DataRequired(), Length(max=35), language_tag])
-    estimated_minutes = IntegerField(_l("Estimated time (minutes)"), default=60,
-                                     validators=[DataRequired(), NumberRange(min=1, max=10000)])
+    estimated_minutes = WholeNumberField(
+        _l("Estimated time (minutes)"), default=60,
+        validators=[InputRequired(), NumberRange(min=1, max=10_000, message=_l(
+            "Enter a whole number of minutes, at least 1 and at most 10000."))])
     submit = SubmitField(_l("Create course"))
 
 

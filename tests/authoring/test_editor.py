@@ -303,6 +303,12 @@ def test_a_bad_language_is_reported_under_the_language_field_in_plain_words(trai
     ({"title": "  "}, "title", "This field is required."),
     ({"summary": ""}, "summary", "This field is required."),
     ({"language": "en\nstatus: published"}, "language", "Use a language tag such as en, fr or es-419."),
+    ({"estimated_minutes": "0"}, "estimated_minutes", "Enter a whole number of minutes, at least 1 and at most 10000."),
+    ({"estimated_minutes": "an hour"}, "estimated_minutes",
+     "Enter a whole number of minutes, at least 1 and at most 10000."),
+    ({"estimated_minutes": "10001"}, "estimated_minutes",
+     "Enter a whole number of minutes, at least 1 and at most 10000."),
+    ({"estimated_minutes": ""}, "estimated_minutes", "This field is required."),
 ])
 def test_each_new_course_error_is_shown_under_its_own_field(trainer_client, changes, field, message):
     response = trainer_client.post("/author/new", data={**NEW_COURSE, **changes})
