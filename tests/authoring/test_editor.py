@@ -357,3 +357,9 @@ def test_the_course_service_names_the_field_it_refuses(app, people):
         assert refused(title="Fair\x1btrial") == ("title", "This cannot be saved as written: invalid YAML in front "
                                                            "matter: character #x001b is not allowed")
         assert refused(summary=":::tip")[0] == "summary"  # the summary is also the introduction's text
+
+
+def test_a_course_without_modules_says_so_in_a_paragraph_not_a_numbered_item(trainer_client, make):
+    make.course(modules=0, status="draft")
+    page = trainer_client.get("/author/test-course").text
+    assert "<p>No modules yet.</p>" in page and '<ol class="module-list">' not in page
