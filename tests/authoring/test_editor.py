@@ -363,3 +363,25 @@ def test_a_course_without_modules_says_so_in_a_paragraph_not_a_numbered_item(tra
     make.course(modules=0, status="draft")
     page = trainer_client.get("/author/test-course").text
     assert "<p>No modules yet.</p>" in page and '<ol class="module-list">' not in page
+
+
+def test_only_a_course_that_came_from_files_says_it_was_edited_in_the_browser_since_the_sync(trainer_client, course):
+    trainer_client.post("/author/new", data=NEW_COURSE)
+    assert "since the last sync" not in trainer_client.get("/author/fair-trial").text
+    assert "since the last sync" not in trainer_client.get("/author/test-course").text
+    trainer_client.post("/author/test-course/course", data={
+        "source": course.source.replace("An introduction", "A new introduction"), "version": "1", "save": "1"})
+    assert "edited in the browser since the last sync" in trainer_client.get("/author/test-course").text
+
+
+def test_a_folder_synced_onto_a_course_made_in_the_browser_is_a_conflict(trainer_client, app, tmp_path):
+    """Why a course made in the browser keeps edited_in_browser although it was never synced."""
+    from tests.catalog.test_sync import run_sync
+    from tests.course_builder import write_course
+
+    trainer_client.post("/author/new", data=NEW_COURSE)
+    write_course(tmp_path, "fair-trial", title="Written in a folder")
+    ok, output = run_sync(app, tmp_path)
+    assert not ok and "fair-trial: conflict" in output
+    with app.app_context():
+        assert db.session.scalar(select(Course.title).where(Course.slug == "fair-trial")) == "Fair trial"
