@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.access import can_author_courses, gate
 from app.authoring import queries, services
@@ -16,7 +17,7 @@ from app.authoring.forms import (
 )
 from app.catalog.models import ContentRevision, Course, Module
 from app.catalog.queries import all_courses, asset_paths, course_by_slug
-from app.errors import Conflict, DomainError
+from app.errors import Conflict, DomainError, error_response, wants_json
 from app.extensions import db
 
 bp = Blueprint("authoring", __name__, url_prefix="/author", template_folder="templates")
@@ -117,6 +118,18 @@ def upload_image(slug: str):
     else:
         flash(" ".join(form.image.errors) or _("Choose an image to upload."), "error")
     return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def request_too_large(error: RequestEntityTooLarge):
+    """A body over MAX_CONTENT_LENGTH is refused while it is read, before the view (and the blueprint's gate) runs.
+    An image that large gets the course page and the message of any image over the limit, as smaller ones do;
+    anything else gets the generic page."""
+    if request.endpoint == "authoring.upload_image" and not wants_json() \
+            and current_user.is_authenticated and can_author_courses(current_user):
+        flash(_("Images can be at most 2 MB."), "error")
+        return redirect(url_for("authoring.course", slug=request.view_args["slug"]))
+    return error_response(413)
 
 
 @bp.route("/<slug>/course", methods=["GET", "POST"])

@@ -385,3 +385,31 @@ def test_a_folder_synced_onto_a_course_made_in_the_browser_is_a_conflict(trainer
     assert not ok and "fair-trial: conflict" in output
     with app.app_context():
         assert db.session.scalar(select(Course.title).where(Course.slug == "fair-trial")) == "Fair trial"
+
+
+def test_an_image_over_the_servers_limit_leads_back_to_the_course_page_with_the_size_message(trainer_client, app,
+                                                                                              course):
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    too_big = PNG + b"0" * app.config["MAX_CONTENT_LENGTH"]
+    # Encoded in memory: the test client would spool a body this large to a temporary file it never closes.
+    boundary, body = encode_multipart({"image": FileStorage(BytesIO(too_big), filename="huge.png", name="image")})
+    assert len(body) > app.config["MAX_CONTENT_LENGTH"] == 8 * 1024 * 1024
+    response = trainer_client.post("/author/test-course/images", data=body,
+                                   content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 302 and response.headers["Location"] == "/author/test-course"
+    assert "Images can be at most 2 MB." in trainer_client.get("/author/test-course").text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CourseAsset)) == 0
+
+
+def test_any_other_post_over_the_limit_gets_the_413_page_with_a_way_back(trainer_client, app):
+    response = trainer_client.post("/author/new", data={**NEW_COURSE, "summary": "x" * app.config["MAX_CONTENT_LENGTH"]})
+    assert response.status_code == 413 and "File too large" in response.text
+    assert '<a href="/author/new" data-go-back>Go back</a>' in response.text
+    assert '<script src="/static/js/go-back.js" defer></script>' in response.text
+    not_found = trainer_client.get("/author/no-such-course")
+    assert not_found.status_code == 404 and "Go back" not in not_found.text
