@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app import content
 from app.access import can_author_courses, gate
 from app.authoring import queries, services
 from app.authoring.forms import (
@@ -16,9 +17,11 @@ from app.authoring.forms import (
     SourceForm,
 )
 from app.catalog.models import ContentRevision, Course, Module
+from app.catalog.services import quiz_as_data
 from app.catalog.queries import all_courses, asset_paths, course_by_slug
 from app.errors import Conflict, DomainError, error_response, wants_json
 from app.extensions import db
+from app.quizzes.presenters import questions_for_author
 
 bp = Blueprint("authoring", __name__, url_prefix="/author", template_folder="templates")
 bp.before_request(gate(can_author_courses))
@@ -201,10 +204,23 @@ def _check(course: Course, module: Module | None, text: str) -> services.Checked
 def _preview_html(checked: services.Checked | None, module: Module | None, course: Course) -> str:
     if checked is not None and checked.parsed is not None:
         parsed = checked.parsed
-        return parsed.trainer_html if module else parsed.intro_html
+        return _module_preview(parsed) if module else parsed.intro_html
     if checked is None:
-        return module.trainer_html if module else course.intro_html
+        return _module_preview_html(module.trainer_html, module.quiz) if module else course.intro_html
     return ""
+
+
+def _module_preview(parsed: content.Module) -> str:
+    return _module_preview_html(parsed.trainer_html, quiz_as_data(parsed.quiz))
+
+
+def _module_preview_html(trainer_html: str, quiz: dict | None) -> str:
+    """A module as its trainers check it: the text with facilitator notes, then the quiz with its answers marked
+    (the quiz block is not part of the text)."""
+    if not quiz:
+        return trainer_html
+    return trainer_html + render_template("authoring/_quiz_preview.html", quiz=quiz,
+                                          groups=questions_for_author(quiz))
 
 
 NEW_MODULE_PLACEHOLDER_SLUG = "new-module"  # checks a new module's text before its address is typed
@@ -222,7 +238,7 @@ def preview(slug: str):
     text = request.form.get("source", "").replace("\r\n", "\n")
     if "new_module_slug" in request.form:  # the new-module page: a module file, not the course file
         checked = _check_new_module(course, request.form["new_module_slug"].strip(), text)
-        html = checked.parsed.trainer_html if checked.parsed else ""
+        html = _module_preview(checked.parsed) if checked.parsed else ""
     else:
         module_slug = request.form.get("module", "")
         module = load_module(course, module_slug) if module_slug else None
@@ -258,7 +274,7 @@ def new_module(slug: str):
         except DomainError as error:
             db.session.rollback()
             form.slug.errors.append(error.message)
-    preview_html = checked.parsed.trainer_html if checked and checked.parsed else ""
+    preview_html = _module_preview(checked.parsed) if checked and checked.parsed else ""
     return render_template("authoring/new_module.html", course=course, form=form, checked=checked,
                            preview_html=preview_html)
 

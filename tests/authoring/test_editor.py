@@ -413,3 +413,53 @@ def test_any_other_post_over_the_limit_gets_the_413_page_with_a_way_back(trainer
     assert '<script src="/static/js/go-back.js" defer></script>' in response.text
     not_found = trainer_client.get("/author/no-such-course")
     assert not_found.status_code == 404 and "Go back" not in not_found.text
+
+
+def quiz_preview_options(html: str) -> dict[str, bool]:
+    """Each option of the preview's quiz (its text without badge or feedback) -> marked correct."""
+    section = html[html.index('<section class="quiz-preview"'):]
+    options = {}
+    for marked, item in re.findall(r'<li( class="is-correct")?>(.*?)</li>', section, re.S):
+        text = re.sub(r'<span class="badge badge-ok"><span aria-hidden="true">✓</span> correct</span>|'
+                      r'<div class="option-feedback">.*?</div>', "", item, flags=re.S)
+        options[" ".join(re.sub(r"<[^>]+>", " ", text).split())] = bool(marked)
+    return options
+
+
+def test_the_editor_preview_shows_the_quiz_with_the_correct_answers_marked(trainer_client, course):
+    page = trainer_client.get("/author/test-course/m/module-2").text  # the course's quiz is in its last module
+    preview = page[page.index('id="rendered-preview"'):]
+    options = quiz_preview_options(preview)
+    assert options["Article 15"] is True and options["Article 3"] is False and options["Article 10"] is False
+    assert options["A public hearing"] and options["The presumption of innocence"]
+    assert not options["A jury trial in every case"] and options["False"] and not options["True"]
+    assert '<span class="badge badge-ok"><span aria-hidden="true">✓</span> correct</span>' in preview
+    assert "<p>Right: the exclusionary rule.</p>" in preview  # an option's feedback
+    assert "<p>CAT Article 15 is the exclusionary rule.</p>" in preview  # the explanation
+    assert "Accepted answers: <strong>26, Article 26</strong>" in preview
+    assert "Scenario: The confession" in preview and "Multiple choice: all that apply · #m2-multiple" in preview
+    assert "Pass mark: 70%" in preview and "Attempts allowed: 3" in preview
+    assert "quiz-preview" not in trainer_client.get("/author/test-course/m/module-1").text  # no quiz, no section
+
+
+def test_the_preview_marks_the_answers_of_the_text_being_edited(trainer_client, app, course):
+    edited = module_row(app, "module-2").source.replace("- [ ] Article 10", "- [x] Article 10") \
+        .replace("- [x] Article 15", "- [ ] Article 15")
+    live = trainer_client.post("/author/test-course/preview", data={"module": "module-2", "source": edited}).json
+    assert live["problems"] == []
+    options = quiz_preview_options(live["html"])
+    assert options["Article 10"] is True and options["Article 15"] is False
+    posted = trainer_client.post("/author/test-course/m/module-2", data={
+        "source": edited, "version": "1", "preview": "1"}).text
+    assert quiz_preview_options(posted[posted.index('id="rendered-preview"'):])["Article 10"] is True
+    new_module = trainer_client.post("/author/test-course/preview", data={
+        "new_module_slug": "", "source": module_text(9, prefix="new")}).json
+    assert quiz_preview_options(new_module["html"])["Article 15"] is True
+
+
+def test_learners_never_get_the_authors_quiz_preview(app, people, make):
+    make.course(modules=1, status="published")
+    learner = app.test_client()
+    sign_in(learner, people.learner)
+    assert learner.get("/author/test-course/m/module-1").status_code == 403
+    assert learner.post("/author/test-course/preview", data={"module": "module-1", "source": "x"}).status_code == 403
