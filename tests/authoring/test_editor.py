@@ -463,3 +463,17 @@ def test_learners_never_get_the_authors_quiz_preview(app, people, make):
     sign_in(learner, people.learner)
     assert learner.get("/author/test-course/m/module-1").status_code == 403
     assert learner.post("/author/test-course/preview", data={"module": "module-1", "source": "x"}).status_code == 403
+
+
+def test_the_quiz_preview_is_sanitised_and_escaped(trainer_client, course):
+    payload = "<b onmouseover=alert(1)>bold</b><script>alert(2)</script>"
+    quiz = (f":::quiz\n\n## Case {payload} {{#case}}\nThe case {payload}.\n\n### Pick {payload} {{#pick}}\n"
+            f"- [x] Right {payload}\n  > Feedback {payload}\n- [ ] Wrong\nExplanation: Because {payload}\n\n"
+            f"### Type it {{#typed}}\nAccept: {payload}\nExplanation: Typed.\n:::\n")
+    response = trainer_client.post("/author/test-course/preview", data={
+        "module": "module-1", "source": module_text(1, with_quiz=False) + "\n" + quiz})
+    assert [p for p in response.json["problems"] if p["severity"] == "error"] == []
+    html = response.json["html"]
+    assert 'class="quiz-preview"' in html and "<b>bold</b>" in html
+    assert "<script" not in html and "onmouseover" not in html.replace("onmouseover=alert(1)&gt;", "")
+    assert "Accepted answers: <strong>&lt;b onmouseover=alert(1)&gt;bold&lt;/b&gt;&lt;script&gt;" in html
