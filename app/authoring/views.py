@@ -17,8 +17,8 @@ from app.authoring.forms import (
     SourceForm,
 )
 from app.catalog.models import ContentRevision, Course, Module
-from app.catalog.services import quiz_as_data
 from app.catalog.queries import all_courses, asset_paths, course_by_slug
+from app.catalog.services import quiz_as_data
 from app.errors import Conflict, DomainError, error_response, wants_json
 from app.extensions import db
 from app.quizzes.presenters import questions_for_author

@@ -354,8 +354,8 @@ def test_the_course_service_names_the_field_it_refuses(app, people):
         assert refused(language="english") == ("language", "Use a language tag such as en, fr or es-419.")
         assert refused(audiences=["judge]\nstatus: published"])[0] == "audiences"
         assert refused(estimated_minutes=0)[0] == "estimated_minutes"
-        assert refused(title="Fair\x1btrial") == ("title", "This cannot be saved as written: invalid YAML in front "
-                                                           "matter: character #x001b is not allowed")
+        assert refused(title="Fair\x1btrial") == (
+            "title", "This cannot be saved as written: invalid YAML in front matter: character #x001b is not allowed")
         assert refused(summary=":::tip")[0] == "summary"  # the summary is also the introduction's text
 
 
