@@ -87,12 +87,24 @@ def forget_user_without_database() -> None:
     g._login_user = login_manager.anonymous_user()
 
 
+def _back_path() -> str | None:
+    """Where "Go back" leads without JavaScript: the address that was posted to, when it is also a page (most
+    forms post to their own address)."""
+    rule = request.url_rule
+    if request.method != "GET" and rule is not None and "GET" in (rule.methods or ()):
+        return request.path
+    return None
+
+
 def _error_body(status: int, message: str | None):
     title = _titles().get(status, _("Error"))
     message = message or _explanations().get(status, "")
     if wants_json():
         return jsonify({"error": title, "message": message, "status": status})
-    return render_template("error.html", status=status, title=title, message=message)
+    # A refused upload or form: going back to it (with what was typed) is what the person wants.
+    go_back = status == 413
+    return render_template("error.html", status=status, title=title, message=message, go_back=go_back,
+                           back_path=_back_path() if go_back else None)
 
 
 def error_response(status: int, message: str | None = None, headers: dict | None = None):

@@ -1,3 +1,5 @@
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -10,24 +12,57 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.content import AUDIENCES, LANGUAGE_TAG
+
 SLUG_RULE = Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and single hyphens."))
-COURSE_AUDIENCES = ["student", "police", "judge", "prosecutor", "lawyer", "defender", "general"]
+
+
+def stripped(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def one_line(value: str | None) -> str | None:
+    """Text for one line of course.md: line breaks, tabs and invisible control characters (a pasted document can
+    carry them, and YAML refuses most) become single spaces."""
+    if not isinstance(value, str):
+        return value
+    return " ".join("".join(" " if unicodedata.category(char) == "Cc" else char for char in value).split())
+
+
+def language_tag(form, field) -> None:
+    if field.data and not LANGUAGE_TAG.fullmatch(field.data):
+        raise ValidationError(_l("Use a language tag such as en, fr or es-419."))
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField whose range rule alone explains a refused value: text that is not a number is refused once,
+    by that rule, not also with "Not a valid integer value."."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
 
 
 class NewCourseForm(FlaskForm):
-    slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=100), SLUG_RULE],
+    slug = StringField(_l("Address (slug)"), filters=[stripped],
+                       validators=[DataRequired(), Length(max=100), SLUG_RULE],
                        description=_l("Part of the course's web address and its folder name, e.g. fair-trial-basics."))
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    summary = StringField(_l("Summary"), validators=[DataRequired(), Length(max=500)])
-    audiences = SelectMultipleField(_l("Audiences"), choices=[SelectChoice(a, a) for a in COURSE_AUDIENCES],
-                                    validators=[DataRequired()], widget=ListWidget(prefix_label=False),
-                                    option_widget=CheckboxInput())
-    language = StringField(_l("Language (BCP 47 tag)"), default="en", validators=[DataRequired(), Length(max=35)])
-    estimated_minutes = IntegerField(_l("Estimated time (minutes)"), default=60,
-                                     validators=[DataRequired(), NumberRange(min=1, max=10000)])
+    title = StringField(_l("Title"), filters=[one_line], validators=[DataRequired(), Length(max=200)])
+    summary = StringField(_l("Summary"), filters=[one_line], validators=[DataRequired(), Length(max=500)])
+    audiences = SelectMultipleField(_l("Audiences"), choices=[SelectChoice(a, a) for a in AUDIENCES],
+                                    validators=[DataRequired(message=_l("Choose at least one audience."))],
+                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    language = StringField(_l("Language (BCP 47 tag)"), default="en", filters=[stripped],
+                           validators=[DataRequired(), Length(max=35), language_tag])
+    estimated_minutes = WholeNumberField(
+        _l("Estimated time (minutes)"), default=60,
+        validators=[InputRequired(), NumberRange(min=1, max=10_000, message=_l(
+            "Enter a whole number of minutes, at least 1 and at most 10000."))])
     submit = SubmitField(_l("Create course"))
 
 

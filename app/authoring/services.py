@@ -1,7 +1,7 @@
 """Writing courses in the browser. Every save is validated by the same parser as the files, and is a revision."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from html import unescape
 from pathlib import Path, PurePosixPath
@@ -14,7 +14,7 @@ from app import content
 from app.auth.models import User
 from app.catalog import services as catalog
 from app.catalog.models import ContentRevision, Course, CourseAsset, Module
-from app.catalog.queries import asset_paths
+from app.catalog.queries import asset_by_path, asset_paths
 from app.content.markdown_render import markdown_converter
 from app.errors import Conflict, InvalidInput
 
@@ -48,10 +48,12 @@ def course_format_guide() -> Guide:
 
 @dataclass(frozen=True)
 class Checked:
-    """A source checked by the parser: `parsed` is None when there is an error."""
+    """A source checked by the parser: `parsed` is None when there is an error. `unchanged`: a save found the text
+    identical to what is stored, and wrote nothing."""
 
     parsed: object | None
     problems: tuple[content.Problem, ...]
+    unchanged: bool = False
 
     @property
     def errors(self) -> tuple[content.Problem, ...]:
@@ -90,11 +92,31 @@ def check_course_source(session: Session, course: Course, text: str) -> Checked:
         module_slugs=[module.slug for module in course.modules if not module.archived],
         asset_exists=asset_paths(session, course.id).__contains__,
     )
+    if parsed is not None and parsed.status == "published" and not course.active_modules:
+        # Learners would enrol in "0 of 0 modules". The file format cannot tell (a folder is checked alone).
+        status = STATUS_LINE.search(text)
+        line = text.count("\n", 0, status.start()) + 1 if status else 1
+        problems = tuple(sorted((*problems, content.Problem(
+            "course.md", line, _("a course without modules cannot be published: add a module first, "
+                                 "or keep 'status: draft'"))), key=lambda problem: problem.line))
+        parsed = None
     return Checked(parsed, problems)
 
 
 def _slug_of(filename: str) -> str:
     return filename.removesuffix(".md").split("-", 1)[-1]
+
+
+# The lines of new_course_source() that hold each field; the body after the front matter is the summary again.
+NEW_COURSE_FIELD_LINES = {2: "title", 3: "summary", 4: "audiences", 5: "language", 6: "estimated_minutes"}
+
+
+class FieldRefused(InvalidInput):
+    """Input refused because of one field of a form, named by `field`, so the form can show it under that field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
 
 
 def new_course_source(*, title: str, summary: str, audiences: list[str], language: str, estimated_minutes: int) -> str:
@@ -118,8 +140,16 @@ def new_course_source(*, title: str, summary: str, audiences: list[str], languag
 
 def create_course(session: Session, *, slug: str, title: str, summary: str, audiences: list[str], language: str,
                   estimated_minutes: int, author: User) -> Course:
+    """A draft course from the new-course form. Raises FieldRefused (or Conflict, for the address) naming the field
+    at fault. Values written unquoted into course.md are checked first, so none can add a line of its own."""
     if not SLUG.match(slug):
-        raise InvalidInput(_("Use lower-case letters, digits and single hyphens."))
+        raise FieldRefused("slug", _("Use lower-case letters, digits and single hyphens."))
+    if not audiences or not set(audiences) <= set(content.AUDIENCES):
+        raise FieldRefused("audiences", _("Choose at least one audience."))
+    if not content.LANGUAGE_TAG.fullmatch(language):
+        raise FieldRefused("language", _("Use a language tag such as en, fr or es-419."))
+    if not 1 <= estimated_minutes <= 10_000:
+        raise FieldRefused("estimated_minutes", _("Enter a whole number of minutes, at least 1 and at most 10000."))
     if session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
         raise Conflict(_("A course with this address already exists."))
     source = new_course_source(title=title, summary=summary, audiences=audiences, language=language,
@@ -127,7 +157,9 @@ def create_course(session: Session, *, slug: str, title: str, summary: str, audi
     meta, problems = content.parse_course_source(source, course_slug=slug,
                                                  registry=catalog.registry_from_database(session))
     if meta is None:
-        raise InvalidInput("; ".join(problem.message for problem in problems))
+        problem = next(problem for problem in problems if problem.is_error)
+        raise FieldRefused(NEW_COURSE_FIELD_LINES.get(problem.line, "summary"),
+                           _("This cannot be saved as written: %(problem)s", problem=problem.message))
     course = catalog.create_course_from_meta(session, meta, author=author)
     course.edited_in_browser = True
     return course
@@ -153,21 +185,27 @@ def create_module(session: Session, course: Course, *, slug: str, text: str, aut
 
 def save_module(session: Session, module: Module, text: str, *, expected_version: int, author: User,
                 summary: str = "edited") -> Checked:
-    """Validate and save. Returns the check; nothing is saved when it has errors. Raises Conflict when someone
-    saved since `expected_version`."""
+    """Validate and save. Returns the check; nothing is saved when it has errors or when the text is the one stored
+    (no empty revision). Raises Conflict when someone saved since `expected_version`."""
     checked = check_module_source(session, module.course, text, module.filename, module)
-    if checked.parsed is not None:
-        catalog.save_module_source(session, module, checked.parsed, expected_version=expected_version,
-                                   author=author, summary=summary)
+    if checked.parsed is None:
+        return checked
+    if checked.parsed.source == module.source:
+        return replace(checked, unchanged=True)
+    catalog.save_module_source(session, module, checked.parsed, expected_version=expected_version,
+                               author=author, summary=summary)
     return checked
 
 
 def save_course(session: Session, course: Course, text: str, *, expected_version: int, author: User,
                 summary: str = "edited") -> Checked:
     checked = check_course_source(session, course, text)
-    if checked.parsed is not None:
-        catalog.save_course_source(session, course, checked.parsed, expected_version=expected_version,
-                                   author=author, summary=summary)
+    if checked.parsed is None:
+        return checked
+    if checked.parsed.source == course.source:
+        return replace(checked, unchanged=True)
+    catalog.save_course_source(session, course, checked.parsed, expected_version=expected_version,
+                               author=author, summary=summary)
     return checked
 
 
@@ -179,6 +217,9 @@ def restore_revision(session: Session, module: Module, revision: ContentRevision
 
 def set_published(session: Session, course: Course, published: bool, author: User) -> Checked:
     """Publishing changes course.md too, so that export writes what the app serves."""
+    if published and not course.active_modules:
+        raise InvalidInput(_("Add a module before publishing: a course without modules has nothing for learners "
+                             "to take."))
     status = "published" if published else "draft"
     document_end = course.source.find("\n---", 4)
     front, rest = course.source[:document_end], course.source[document_end:]
@@ -190,7 +231,15 @@ def set_published(session: Session, course: Course, published: bool, author: Use
                        summary="published" if published else "unpublished")
 
 
-def upload_image(session: Session, course: Course, filename: str, data: bytes) -> CourseAsset:
+@dataclass(frozen=True)
+class UploadedImage:
+    asset: CourseAsset
+    outcome: str  # "added", "replaced" (same path, new bytes: every module showing it changes) or "unchanged"
+
+
+def upload_image(session: Session, course: Course, filename: str, data: bytes) -> UploadedImage:
+    """Store an image under images/<name>. An image with the same path is replaced: that is how a trainer updates
+    a picture, and the caller says so."""
     if len(data) > MAX_IMAGE_BYTES:
         raise InvalidInput(_("Images can be at most 2 MB."))
     extension = next((ext for signature, ext in IMAGE_SIGNATURES.items() if data.startswith(signature)), None)
@@ -199,4 +248,10 @@ def upload_image(session: Session, course: Course, filename: str, data: bytes) -
     if extension is None:
         raise InvalidInput(_("Upload a PNG, JPEG, GIF or WebP image."))
     stem = re.sub(r"[^a-z0-9]+", "-", PurePosixPath(filename).stem.casefold()).strip("-")[:60] or "image"
-    return catalog.store_asset(session, course, f"images/{stem}{extension}", data)
+    path = f"images/{stem}{extension}"
+    previous = asset_by_path(session, course.id, path)
+    previous_digest = previous.sha256 if previous is not None else None
+    asset = catalog.store_asset(session, course, path, data)
+    if previous_digest is None:
+        return UploadedImage(asset, "added")
+    return UploadedImage(asset, "unchanged" if asset.sha256 == previous_digest else "replaced")

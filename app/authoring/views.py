@@ -3,7 +3,9 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from app import content
 from app.access import can_author_courses, gate
 from app.authoring import queries, services
 from app.authoring.forms import (
@@ -16,8 +18,10 @@ from app.authoring.forms import (
 )
 from app.catalog.models import ContentRevision, Course, Module
 from app.catalog.queries import all_courses, asset_paths, course_by_slug
-from app.errors import Conflict, DomainError
+from app.catalog.services import quiz_as_data
+from app.errors import Conflict, DomainError, error_response, wants_json
 from app.extensions import db
+from app.quizzes.presenters import questions_for_author
 
 bp = Blueprint("authoring", __name__, url_prefix="/author", template_folder="templates")
 bp.before_request(gate(can_author_courses))
@@ -58,7 +62,7 @@ def new_course():
                 estimated_minutes=form.estimated_minutes.data, author=current_user)
         except DomainError as error:
             db.session.rollback()
-            form.slug.errors.append(error.message)
+            form[getattr(error, "field", "slug")].errors.append(error.message)  # a Conflict is about the address
         else:
             db.session.commit()
             flash(_("Course created as a draft. Add its first module."), "success")
@@ -78,7 +82,12 @@ def course(slug: str):
 def publish(slug: str):
     course = load_course(slug)
     publishing = request.endpoint == "authoring.publish"
-    checked = services.set_published(db.session, course, publishing, current_user)
+    try:
+        checked = services.set_published(db.session, course, publishing, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("authoring.course", slug=slug))
     if checked.errors:
         db.session.rollback()
         flash(_("course.md has errors; fix them before publishing."), "error")
@@ -96,16 +105,34 @@ def upload_image(slug: str):
     if form.validate_on_submit():
         upload = form.image.data
         try:
-            asset = services.upload_image(db.session, course, upload.filename or "image", upload.read())
+            uploaded = services.upload_image(db.session, course, upload.filename or "image", upload.read())
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Uploaded. Use it in Markdown as: ![Describe the image](%(path)s)", path=asset.path), "success")
+            path = uploaded.asset.path
+            if uploaded.outcome == "replaced":
+                flash(_("Replaced %(path)s: every module that shows it now shows the new image.", path=path), "success")
+            elif uploaded.outcome == "unchanged":
+                flash(_("%(path)s was already uploaded with exactly this content: nothing changed.", path=path), "info")
+            else:
+                flash(_("Uploaded. Use it in Markdown as: ![Describe the image](%(path)s)", path=path), "success")
     else:
         flash(" ".join(form.image.errors) or _("Choose an image to upload."), "error")
     return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def request_too_large(error: RequestEntityTooLarge):
+    """A body over MAX_CONTENT_LENGTH is refused while it is read, before the view (and the blueprint's gate) runs.
+    An image that large gets the course page and the message of any image over the limit, as smaller ones do;
+    anything else gets the generic page."""
+    if request.endpoint == "authoring.upload_image" and not wants_json() \
+            and current_user.is_authenticated and can_author_courses(current_user):
+        flash(_("Images can be at most 2 MB."), "error")
+        return redirect(url_for("authoring.course", slug=request.view_args["slug"]))
+    return error_response(413)
 
 
 @bp.route("/<slug>/course", methods=["GET", "POST"])
@@ -151,7 +178,11 @@ def _edit_source(course: Course, module: Module | None):
                 latest = module or course
                 conflict = {"source": latest.source, "diff": queries.line_diff(latest.source, text)}
                 form.version.data = str(latest.version)
+                checked = _check(course, module, text)  # the preview shows the text in this person's editor
             else:
+                if checked.unchanged:
+                    flash(_("No changes to save."), "info")
+                    return redirect(request.path)
                 if not checked.errors:
                     db.session.commit()
                     flash(_("Saved."), "success")
@@ -173,10 +204,23 @@ def _check(course: Course, module: Module | None, text: str) -> services.Checked
 def _preview_html(checked: services.Checked | None, module: Module | None, course: Course) -> str:
     if checked is not None and checked.parsed is not None:
         parsed = checked.parsed
-        return parsed.trainer_html if module else parsed.intro_html
+        return _module_preview(parsed) if module else parsed.intro_html
     if checked is None:
-        return module.trainer_html if module else course.intro_html
+        return _module_preview_html(module.trainer_html, module.quiz) if module else course.intro_html
     return ""
+
+
+def _module_preview(parsed: content.Module) -> str:
+    return _module_preview_html(parsed.trainer_html, quiz_as_data(parsed.quiz))
+
+
+def _module_preview_html(trainer_html: str, quiz: dict | None) -> str:
+    """A module as its trainers check it: the text with facilitator notes, then the quiz with its answers marked
+    (the quiz block is not part of the text)."""
+    if not quiz:
+        return trainer_html
+    return trainer_html + render_template("authoring/_quiz_preview.html", quiz=quiz,
+                                          groups=questions_for_author(quiz))
 
 
 NEW_MODULE_PLACEHOLDER_SLUG = "new-module"  # checks a new module's text before its address is typed
@@ -194,7 +238,7 @@ def preview(slug: str):
     text = request.form.get("source", "").replace("\r\n", "\n")
     if "new_module_slug" in request.form:  # the new-module page: a module file, not the course file
         checked = _check_new_module(course, request.form["new_module_slug"].strip(), text)
-        html = checked.parsed.trainer_html if checked.parsed else ""
+        html = _module_preview(checked.parsed) if checked.parsed else ""
     else:
         module_slug = request.form.get("module", "")
         module = load_module(course, module_slug) if module_slug else None
@@ -230,7 +274,7 @@ def new_module(slug: str):
         except DomainError as error:
             db.session.rollback()
             form.slug.errors.append(error.message)
-    preview_html = checked.parsed.trainer_html if checked and checked.parsed else ""
+    preview_html = _module_preview(checked.parsed) if checked and checked.parsed else ""
     return render_template("authoring/new_module.html", course=course, form=form, checked=checked,
                            preview_html=preview_html)
 
@@ -267,6 +311,8 @@ def restore(slug: str, module_slug: str, number: int):
     if checked.errors:
         db.session.rollback()
         flash(_("That revision no longer passes validation: %(problem)s", problem=str(checked.errors[0])), "error")
+    elif checked.unchanged:
+        flash(_("Revision %(n)d is the same as the current text: nothing to restore.", n=number), "info")
     else:
         db.session.commit()
         flash(_("Revision %(n)d restored as a new revision.", n=number), "success")

@@ -24,12 +24,13 @@ from .model import (
     StandardsRegistry,
     TocEntry,
 )
-from .parser import AUDIENCES, parse_course_source, parse_module_source
+from .parser import AUDIENCES, LANGUAGE_TAG, parse_course_source, parse_module_source
 from .quiz_parser import normalise_answer
 from .registry import load_registry, parse_registry_source
 
 __all__ = [
     "AUDIENCES",
+    "LANGUAGE_TAG",
     "MAX_FILE_BYTES",
     "CompletionRule",
     "Course",

@@ -2,7 +2,8 @@
 
 The quiz page gets only prompts, scenario texts and option texts, so no template can leak a correct flag, feedback,
 an explanation or an accepted answer. The result page gets what the learner chose, its feedback and the
-explanation — never which options they should have chosen.
+explanation — never which options they should have chosen. Only the editor's preview, for trainers, gets the whole
+question (questions_for_author).
 """
 
 from dataclasses import dataclass
@@ -55,6 +56,27 @@ class ReviewedQuestionView:
 
 
 @dataclass(frozen=True)
+class AuthorOptionView:
+    html: str
+    correct: bool
+    feedback_html: str
+
+
+@dataclass(frozen=True)
+class AuthorQuestionView:
+    """Everything about a question, correct answers included: for the authoring preview only, never a learner."""
+
+    id: str
+    number: int
+    type: str
+    prompt_html: str
+    options: tuple[AuthorOptionView, ...]  # in the order written
+    accepted_answers: tuple[str, ...]
+    explanation_html: str
+    standards: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class QuestionGroup:
     """Consecutive questions sharing a scenario (shown once above them), or standalone questions (scenario None)."""
 
@@ -95,6 +117,26 @@ def questions_to_answer(quiz: dict[str, Any], option_order: dict[str, list[str]]
                 OptionView(option["id"], option["html"])
                 for option in _ordered_options(question, option_order.get(question["id"]))
             ),
+        )
+        for number, question in enumerate(quiz.get("questions") or [], start=1)
+    ]
+    return _grouped(quiz, views)
+
+
+def questions_for_author(quiz: dict[str, Any]) -> list[QuestionGroup]:
+    """The quiz as its author checks it in the editor's preview: the options in the order written, the correct ones
+    flagged, with feedback, accepted answers and explanations. Trainers only."""
+    views = [
+        AuthorQuestionView(
+            id=question["id"],
+            number=number,
+            type=question["type"],
+            prompt_html=question["prompt_html"],
+            options=tuple(AuthorOptionView(option["html"], bool(option["correct"]), option.get("feedback_html") or "")
+                          for option in question.get("options") or []),
+            accepted_answers=tuple(question.get("accepted_answers") or ()),
+            explanation_html=question.get("explanation_html") or "",
+            standards=tuple(question.get("standards") or ()),
         )
         for number, question in enumerate(quiz.get("questions") or [], start=1)
     ]

@@ -91,6 +91,8 @@ def test_stale_save_is_refused_and_both_versions_are_shown(app, people, course):
     assert "Someone else saved this since you opened it" in page
     assert "First trainer&#39;s paragraph." in page and "Second trainer&#39;s paragraph." in page
     assert "First trainer's paragraph." in module_row(app).source
+    preview = page[page.index('id="rendered-preview"'):page.index("</section>", page.index('id="rendered-preview"'))]
+    assert "<p>Second trainer's paragraph.</p>" in preview and "First trainer" not in preview
 
 
 def test_preview_does_not_save(trainer_client, app, course):
@@ -208,3 +210,270 @@ def test_the_editor_links_to_the_course_format_guide_served_by_the_app(trainer_c
 def test_learners_cannot_open_the_course_format_guide(client, people):
     sign_in(client, people.learner)
     assert client.get("/author/help/course-format").status_code == 403
+
+
+def test_a_course_without_modules_cannot_be_published(trainer_client, app, make):
+    make.course(modules=0, status="draft")
+    response = trainer_client.post("/author/test-course/publish")
+    assert response.status_code == 302 and response.headers["Location"] == "/author/test-course"
+    page = trainer_client.get("/author/test-course").text
+    assert "Add a module before publishing: a course without modules has nothing for learners to take." in page
+    with app.app_context():
+        saved = db.session.scalar(select(Course))
+        assert saved.status == "draft" and "status: draft" in saved.source
+        assert db.session.scalar(select(func.count()).select_from(ContentRevision)) == 1
+
+
+def test_course_md_cannot_say_published_while_the_course_has_no_modules(trainer_client, app, make):
+    course = make.course(modules=0, status="draft")
+    response = trainer_client.post("/author/test-course/course", data={
+        "source": course.source.replace("status: draft", "status: published"), "version": str(course.version),
+        "save": "1"})
+    assert response.status_code == 200
+    assert "Line 7: a course without modules cannot be published: add a module first" in response.text
+    with app.app_context():
+        assert db.session.scalar(select(Course.status)) == "draft"
+
+
+def revision_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(ContentRevision))
+
+
+@pytest.mark.parametrize("path", ["/author/test-course/m/module-1", "/author/test-course/course"])
+def test_saving_unchanged_text_says_so_and_writes_no_revision(trainer_client, app, course, path):
+    revisions = revision_count(app)
+    source = module_row(app).source if "/m/" in path else course.source
+    response = trainer_client.post(path, data={"source": source.replace("\n", "\r\n"), "version": "1", "save": "1"})
+    assert response.status_code == 302 and response.headers["Location"] == path
+    assert "No changes to save." in trainer_client.get(path).text
+    assert revision_count(app) == revisions
+    with app.app_context():
+        assert db.session.scalar(select(Module.version).where(Module.slug == "module-1")) == 1
+        assert db.session.scalar(select(Course.version)) == 1
+        assert not db.session.scalar(select(Course.edited_in_browser))
+        assert not any(db.session.scalars(select(Module.edited_in_browser)))
+
+
+def test_restoring_a_revision_identical_to_the_current_text_writes_nothing(trainer_client, app, course):
+    revisions = revision_count(app)
+    response = trainer_client.post("/author/test-course/m/module-1/restore/1", data={"version": "1"},
+                                   follow_redirects=True)
+    assert "Revision 1 is the same as the current text: nothing to restore." in response.text
+    assert revision_count(app) == revisions
+
+
+def test_uploading_an_image_whose_name_exists_replaces_it_and_says_so(trainer_client, app, course):
+    from io import BytesIO
+
+    def upload(data: bytes, name: str) -> str:
+        return trainer_client.post("/author/test-course/images", data={"image": (BytesIO(data), name)},
+                                   content_type="multipart/form-data", follow_redirects=True).text
+
+    assert "Uploaded. Use it in Markdown as: ![Describe the image](images/corridor.png)" in upload(PNG, "corridor.png")
+    newer = PNG + b"a newer picture"
+    assert ("Replaced images/corridor.png: every module that shows it now shows the new image."
+            in upload(newer, "Corridor.PNG"))
+    assert trainer_client.get("/courses/test-course/assets/images/corridor.png").data == newer
+    assert ("images/corridor.png was already uploaded with exactly this content: nothing changed."
+            in upload(newer, "corridor.png"))
+    with app.app_context():
+        assert db.session.scalars(select(CourseAsset.path)).all() == ["images/corridor.png"]
+
+
+NEW_COURSE = {"slug": "fair-trial", "title": "Fair trial", "summary": "Article 14 explained.", "audiences": ["judge"],
+              "language": "en", "estimated_minutes": "45"}
+
+
+def field_errors(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<p class="error" id="([\w-]+)-error">([^<]*)</p>', page))
+
+
+def test_a_bad_language_is_reported_under_the_language_field_in_plain_words(trainer_client, app):
+    response = trainer_client.post("/author/new", data={**NEW_COURSE, "language": "english"})
+    assert response.status_code == 200
+    assert field_errors(response.text) == {"language": "Use a language tag such as en, fr or es-419."}
+    assert "BCP 47 tag like" not in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Course)) == 0
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"slug": "Fair Trial"}, "slug", "Use lower-case letters, digits and single hyphens."),
+    ({"title": "  "}, "title", "This field is required."),
+    ({"summary": ""}, "summary", "This field is required."),
+    ({"language": "en\nstatus: published"}, "language", "Use a language tag such as en, fr or es-419."),
+    ({"estimated_minutes": "0"}, "estimated_minutes", "Enter a whole number of minutes, at least 1 and at most 10000."),
+    ({"estimated_minutes": "an hour"}, "estimated_minutes",
+     "Enter a whole number of minutes, at least 1 and at most 10000."),
+    ({"estimated_minutes": "10001"}, "estimated_minutes",
+     "Enter a whole number of minutes, at least 1 and at most 10000."),
+    ({"estimated_minutes": ""}, "estimated_minutes", "This field is required."),
+])
+def test_each_new_course_error_is_shown_under_its_own_field(trainer_client, changes, field, message):
+    response = trainer_client.post("/author/new", data={**NEW_COURSE, **changes})
+    assert response.status_code == 200
+    assert field_errors(response.text) == {field: message}
+
+
+def test_a_new_course_needs_an_audience(trainer_client):
+    data = {key: value for key, value in NEW_COURSE.items() if key != "audiences"}
+    page = trainer_client.post("/author/new", data=data).text
+    assert '<p class="error">Choose at least one audience.</p>' in page and field_errors(page) == {}
+
+
+def test_a_taken_address_is_reported_under_the_address(trainer_client, course):
+    page = trainer_client.post("/author/new", data={**NEW_COURSE, "slug": "test-course"}).text
+    assert field_errors(page) == {"slug": "A course with this address already exists."}
+
+
+def test_pasted_spaces_line_breaks_and_control_characters_are_tidied(trainer_client, app):
+    response = trainer_client.post("/author/new", data={**NEW_COURSE, "title": "Fair\x0btrial\r\nbasics",
+                                                        "summary": "Article\x1b 14", "slug": " fair-trial ",
+                                                        "language": "es-419 "})
+    assert response.status_code == 302 and response.headers["Location"] == "/author/fair-trial"
+    with app.app_context():
+        created = db.session.scalar(select(Course))
+        assert (created.title, created.summary) == ("Fair trial basics", "Article 14")
+
+
+def test_the_course_service_names_the_field_it_refuses(app, people):
+    from app.auth.models import User
+    from app.authoring import services
+
+    with app.app_context():
+        author = db.session.get(User, people.trainer.id)
+
+        def refused(**changes) -> tuple[str, str]:
+            values = {"slug": "fair-trial", "title": "Fair trial", "summary": "Article 14.", "audiences": ["judge"],
+                      "language": "en", "estimated_minutes": 45, **changes}
+            with pytest.raises(services.FieldRefused) as caught:
+                services.create_course(db.session, author=author, **values)
+            return caught.value.field, caught.value.message
+
+        assert refused(language="english") == ("language", "Use a language tag such as en, fr or es-419.")
+        assert refused(audiences=["judge]\nstatus: published"])[0] == "audiences"
+        assert refused(estimated_minutes=0)[0] == "estimated_minutes"
+        assert refused(title="Fair\x1btrial") == (
+            "title", "This cannot be saved as written: invalid YAML in front matter: character #x001b is not allowed")
+        assert refused(summary=":::tip")[0] == "summary"  # the summary is also the introduction's text
+
+
+def test_a_course_without_modules_says_so_in_a_paragraph_not_a_numbered_item(trainer_client, make):
+    make.course(modules=0, status="draft")
+    page = trainer_client.get("/author/test-course").text
+    assert "<p>No modules yet.</p>" in page and '<ol class="module-list">' not in page
+
+
+def test_only_a_course_that_came_from_files_says_it_was_edited_in_the_browser_since_the_sync(trainer_client, course):
+    trainer_client.post("/author/new", data=NEW_COURSE)
+    assert "since the last sync" not in trainer_client.get("/author/fair-trial").text
+    assert "since the last sync" not in trainer_client.get("/author/test-course").text
+    trainer_client.post("/author/test-course/course", data={
+        "source": course.source.replace("An introduction", "A new introduction"), "version": "1", "save": "1"})
+    assert "edited in the browser since the last sync" in trainer_client.get("/author/test-course").text
+
+
+def test_a_folder_synced_onto_a_course_made_in_the_browser_is_a_conflict(trainer_client, app, tmp_path):
+    """Why a course made in the browser keeps edited_in_browser although it was never synced."""
+    from tests.catalog.test_sync import run_sync
+    from tests.course_builder import write_course
+
+    trainer_client.post("/author/new", data=NEW_COURSE)
+    write_course(tmp_path, "fair-trial", title="Written in a folder")
+    ok, output = run_sync(app, tmp_path)
+    assert not ok and "fair-trial: conflict" in output
+    with app.app_context():
+        assert db.session.scalar(select(Course.title).where(Course.slug == "fair-trial")) == "Fair trial"
+
+
+def test_an_image_over_the_servers_limit_leads_back_to_the_course_page_with_the_size_message(trainer_client, app,
+                                                                                              course):
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    too_big = PNG + b"0" * app.config["MAX_CONTENT_LENGTH"]
+    # Encoded in memory: the test client would spool a body this large to a temporary file it never closes.
+    boundary, body = encode_multipart({"image": FileStorage(BytesIO(too_big), filename="huge.png", name="image")})
+    assert len(body) > app.config["MAX_CONTENT_LENGTH"] == 8 * 1024 * 1024
+    response = trainer_client.post("/author/test-course/images", data=body,
+                                   content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 302 and response.headers["Location"] == "/author/test-course"
+    assert "Images can be at most 2 MB." in trainer_client.get("/author/test-course").text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CourseAsset)) == 0
+
+
+def test_any_other_post_over_the_limit_gets_the_413_page_with_a_way_back(trainer_client, app):
+    response = trainer_client.post("/author/new", data={**NEW_COURSE, "summary": "x" * app.config["MAX_CONTENT_LENGTH"]})
+    assert response.status_code == 413 and "File too large" in response.text
+    assert '<a href="/author/new" data-go-back>Go back</a>' in response.text
+    assert '<script src="/static/js/go-back.js" defer></script>' in response.text
+    not_found = trainer_client.get("/author/no-such-course")
+    assert not_found.status_code == 404 and "Go back" not in not_found.text
+
+
+def quiz_preview_options(html: str) -> dict[str, bool]:
+    """Each option of the preview's quiz (its text without badge or feedback) -> marked correct."""
+    section = html[html.index('<section class="quiz-preview"'):]
+    options = {}
+    for marked, item in re.findall(r'<li( class="is-correct")?>(.*?)</li>', section, re.S):
+        text = re.sub(r'<span class="badge badge-ok"><span aria-hidden="true">✓</span> correct</span>|'
+                      r'<div class="option-feedback">.*?</div>', "", item, flags=re.S)
+        options[" ".join(re.sub(r"<[^>]+>", " ", text).split())] = bool(marked)
+    return options
+
+
+def test_the_editor_preview_shows_the_quiz_with_the_correct_answers_marked(trainer_client, course):
+    page = trainer_client.get("/author/test-course/m/module-2").text  # the course's quiz is in its last module
+    preview = page[page.index('id="rendered-preview"'):]
+    options = quiz_preview_options(preview)
+    assert options["Article 15"] is True and options["Article 3"] is False and options["Article 10"] is False
+    assert options["A public hearing"] and options["The presumption of innocence"]
+    assert not options["A jury trial in every case"] and options["False"] and not options["True"]
+    assert '<span class="badge badge-ok"><span aria-hidden="true">✓</span> correct</span>' in preview
+    assert "<p>Right: the exclusionary rule.</p>" in preview  # an option's feedback
+    assert "<p>CAT Article 15 is the exclusionary rule.</p>" in preview  # the explanation
+    assert "Accepted answers: <strong>26, Article 26</strong>" in preview
+    assert "Scenario: The confession" in preview and "Multiple choice: all that apply · #m2-multiple" in preview
+    assert "Pass mark: 70%" in preview and "Attempts allowed: 3" in preview
+    assert "quiz-preview" not in trainer_client.get("/author/test-course/m/module-1").text  # no quiz, no section
+
+
+def test_the_preview_marks_the_answers_of_the_text_being_edited(trainer_client, app, course):
+    edited = module_row(app, "module-2").source.replace("- [ ] Article 10", "- [x] Article 10") \
+        .replace("- [x] Article 15", "- [ ] Article 15")
+    live = trainer_client.post("/author/test-course/preview", data={"module": "module-2", "source": edited}).json
+    assert live["problems"] == []
+    options = quiz_preview_options(live["html"])
+    assert options["Article 10"] is True and options["Article 15"] is False
+    posted = trainer_client.post("/author/test-course/m/module-2", data={
+        "source": edited, "version": "1", "preview": "1"}).text
+    assert quiz_preview_options(posted[posted.index('id="rendered-preview"'):])["Article 10"] is True
+    new_module = trainer_client.post("/author/test-course/preview", data={
+        "new_module_slug": "", "source": module_text(9, prefix="new")}).json
+    assert quiz_preview_options(new_module["html"])["Article 15"] is True
+
+
+def test_learners_never_get_the_authors_quiz_preview(app, people, make):
+    make.course(modules=1, status="published")
+    learner = app.test_client()
+    sign_in(learner, people.learner)
+    assert learner.get("/author/test-course/m/module-1").status_code == 403
+    assert learner.post("/author/test-course/preview", data={"module": "module-1", "source": "x"}).status_code == 403
+
+
+def test_the_quiz_preview_is_sanitised_and_escaped(trainer_client, course):
+    payload = "<b onmouseover=alert(1)>bold</b><script>alert(2)</script>"
+    quiz = (f":::quiz\n\n## Case {payload} {{#case}}\nThe case {payload}.\n\n### Pick {payload} {{#pick}}\n"
+            f"- [x] Right {payload}\n  > Feedback {payload}\n- [ ] Wrong\nExplanation: Because {payload}\n\n"
+            f"### Type it {{#typed}}\nAccept: {payload}\nExplanation: Typed.\n:::\n")
+    response = trainer_client.post("/author/test-course/preview", data={
+        "module": "module-1", "source": module_text(1, with_quiz=False) + "\n" + quiz})
+    assert [p for p in response.json["problems"] if p["severity"] == "error"] == []
+    html = response.json["html"]
+    assert 'class="quiz-preview"' in html and "<b>bold</b>" in html
+    assert "<script" not in html and "onmouseover" not in html.replace("onmouseover=alert(1)&gt;", "")
+    assert "Accepted answers: <strong>&lt;b onmouseover=alert(1)&gt;bold&lt;/b&gt;&lt;script&gt;" in html

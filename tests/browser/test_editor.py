@@ -76,3 +76,57 @@ def test_the_history_diff_shows_one_line_per_line(page, browser_login, people, m
     assert 0 < line_height < 30 and abs((tops[2] - tops[1]) - line_height) < 1  # single-spaced, evenly
     box = page.locator("pre.diff").bounding_box()
     assert box["height"] < line_height * (lines.count() + 2)  # no blank line after each one
+
+
+def test_the_preview_shows_the_quiz_with_its_answers_and_follows_the_text(page, browser_login, people, make, axe_violations):
+    make.course(modules=2, status="draft")
+    browser_login(page, people.trainer)
+    page.goto("/author/test-course/m/module-2")  # the course's quiz is in its last module
+    quiz = page.locator(".preview-pane .quiz-preview")
+    expect(quiz.get_by_role("heading", name="Quiz")).to_be_visible()
+    article_15 = quiz.locator("li", has_text="Article 15")
+    expect(article_15).to_contain_text("correct")
+    expect(quiz.locator("li", has_text="Article 10")).not_to_contain_text("correct")
+    assert axe_violations(page) == []
+
+    source = page.get_by_label("Markdown")
+    source.fill(source.input_value().replace("- [ ] Article 10", "- [x] Article 10")
+                .replace("- [x] Article 15", "- [ ] Article 15"))
+    source.type(" ")  # fill() alone fires no key events; the preview listens for input
+    expect(quiz.locator("li", has_text="Article 10")).to_contain_text("correct")
+    expect(quiz.locator("li", has_text="Article 15")).not_to_contain_text("correct")
+
+
+def test_saving_without_a_change_says_so(page, browser_login, people, make):
+    _open_editor(page, browser_login, people, make)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash-info")).to_have_text("No changes to save.")
+
+
+def test_an_image_over_the_servers_limit_comes_back_to_the_course_page(page, live_server, browser_login, people, make):
+    make.course(modules=1, status="draft")
+    browser_login(page, people.trainer)
+    page.goto("/author/test-course")
+    page.get_by_label("Image (PNG, JPEG, GIF or WebP, at most 2 MB)").set_input_files(
+        {"name": "huge.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"0" * (9 * 1024 * 1024)})
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator(".flash-error")).to_have_text("Images can be at most 2 MB.")
+    expect(page).to_have_url(live_server.url + "/author/test-course")
+
+
+def test_the_413_page_goes_back_to_the_form(page, live_server, browser_login, people, make):
+    browser_login(page, people.trainer)
+    page.goto("/author/new")
+    page.get_by_label("Title").fill("Fair trial")
+    # No field of the app's forms takes 8 MB (their maxlength says so): add one, as a script could.
+    page.evaluate("""() => {
+        const form = document.querySelector("form[action='/author/new']");
+        const big = document.createElement("input");
+        big.type = "hidden"; big.name = "padding"; big.value = "x".repeat(9 * 1024 * 1024);
+        form.appendChild(big);
+        HTMLFormElement.prototype.submit.call(form);  // the form's button is named "submit"
+    }""")
+    expect(page.get_by_role("heading", name="File too large")).to_be_visible()
+    page.get_by_role("link", name="Go back").click()
+    expect(page).to_have_url(live_server.url + "/author/new")
+    expect(page.get_by_role("heading", name="New course")).to_be_visible()

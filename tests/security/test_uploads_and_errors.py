@@ -62,15 +62,20 @@ def test_a_polyglot_or_double_extension_is_stored_and_served_only_as_the_image_i
     assert served.headers["Content-Disposition"] == "inline"
 
 
-def test_a_body_over_max_content_length_gets_the_413_page_and_stores_nothing(app, world):
+def test_a_body_over_max_content_length_is_refused_and_stores_nothing(app, world):
+    """The image upload leads back to the course page with the size message; other clients get a 413."""
     trainer = signed_in(app, world.people.trainer)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     before = stored_paths(app)
     response = trainer.post(UPLOAD, data={"image": (BytesIO(PNG + b"\x00" * 70 * 1024), "big.png")},
                             content_type="multipart/form-data")
-    assert response.status_code == 413
-    assert b"File too large" in response.data and b'class="site-header"' in response.data
+    assert response.status_code == 302 and response.headers["Location"] == f"/author/{DRAFT}"
+    assert b"Images can be at most 2 MB." in trainer.get(response.headers["Location"]).data
     assert stored_paths(app) == before
+    learner = signed_in(app, world.people.learner)
+    refused = learner.post(UPLOAD, data={"image": (BytesIO(PNG + b"\x00" * 70 * 1024), "big.png")},
+                           content_type="multipart/form-data")
+    assert refused.status_code == 413 and b"File too large" in refused.data and b'class="site-header"' in refused.data
     as_json = trainer.post(UPLOAD, data={"image": (BytesIO(b"\x00" * 70 * 1024), "big.png")},
                            content_type="multipart/form-data", headers={"Accept": "application/json"})
     assert as_json.status_code == 413 and as_json.json["status"] == 413
