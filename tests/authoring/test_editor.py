@@ -410,7 +410,7 @@ def test_any_other_post_over_the_limit_gets_the_413_page_with_a_way_back(trainer
     response = trainer_client.post("/author/new", data={**NEW_COURSE, "summary": "x" * app.config["MAX_CONTENT_LENGTH"]})
     assert response.status_code == 413 and "File too large" in response.text
     assert '<a href="/author/new" data-go-back>Go back</a>' in response.text
-    assert '<script src="/static/js/go-back.js" defer></script>' in response.text
+    assert '<script src="/static/js/site.js" defer></script>' in response.text
     not_found = trainer_client.get("/author/no-such-course")
     assert not_found.status_code == 404 and "Go back" not in not_found.text
 

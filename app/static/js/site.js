@@ -8,6 +8,18 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
 
+  // "Go back" on an error page: the browser's own Back, which returns to the form with what was typed still in
+  // it. Without JavaScript (or without a page to go back to) the link's address is used.
+  var backLinks = document.querySelectorAll("a[data-go-back]");
+  for (var k = 0; k < backLinks.length; k++) {
+    backLinks[k].addEventListener("click", function (event) {
+      if (window.history.length > 1) {
+        event.preventDefault();
+        window.history.back();
+      }
+    });
+  }
+
   // Buttons marked data-print open the browser's print dialog; they are shown only when this script runs.
   var printButtons = document.querySelectorAll("[data-print]");
   for (var i = 0; i < printButtons.length; i++) {
