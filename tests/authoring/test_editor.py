@@ -160,6 +160,8 @@ def test_publish_and_unpublish_update_course_md(trainer_client, app, course):
     with app.app_context():
         saved = db.session.scalar(select(Course))
         assert saved.status == "published" and "status: published" in saved.source
+    page = trainer_client.get("/author/test-course").text
+    assert 'data-confirm="Unpublish this course? Its learners, and the classes it is assigned to, cannot open it' in page
     trainer_client.post("/author/test-course/unpublish")
     with app.app_context():
         assert db.session.scalar(select(Course.status)) == "draft"
