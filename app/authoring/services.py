@@ -7,7 +7,8 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from app import content
@@ -17,6 +18,7 @@ from app.catalog.models import ContentRevision, Course, CourseAsset, Module
 from app.catalog.queries import asset_by_path, asset_paths
 from app.content.markdown_render import markdown_converter
 from app.errors import Conflict, InvalidInput
+from app.quizzes.models import AttemptAnswer, QuizAttempt
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 IMAGE_SIGNATURES = {
@@ -81,9 +83,37 @@ def check_module_source(session: Session, course: Course, text: str, filename: s
             if question.id in taken:
                 problems.append(content.Problem(filename, question.line,
                                                 f"question id '{question.id}' is already used in {taken[question.id]}"))
+    if module is not None and not any(problem.severity == "error" for problem in problems):
+        problems.extend(_answered_questions_dropped(session, module, parsed, text, filename))
     if any(problem.severity == "error" for problem in problems):
         parsed = None
     return Checked(parsed, tuple(problems))
+
+
+QUIZ_OPENING = re.compile(r"^:::quiz\b", re.MULTILINE)
+
+
+def _answered_questions_dropped(session: Session, module: Module, parsed, text: str,
+                                filename: str) -> list[content.Problem]:
+    """A warning for each question learners have answered that the new text renames or removes: their answers
+    stay in their records, but the class reports follow question ids, so its history would drop out of sight."""
+    kept = {question.id for question in parsed.quiz.questions} if parsed and parsed.quiz else set()
+    dropped = [question["id"] for question in (module.quiz or {}).get("questions") or [] if question["id"] not in kept]
+    if not dropped:
+        return []
+    answered = dict(session.execute(
+        select(AttemptAnswer.question_key, func.count(distinct(QuizAttempt.user_id)))
+        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+        .where(QuizAttempt.module_id == module.id, AttemptAnswer.question_key.in_(dropped))
+        .group_by(AttemptAnswer.question_key)).all())
+    opening = QUIZ_OPENING.search(text)
+    line = text.count("\n", 0, opening.start()) + 1 if opening else 1
+    return [content.Problem(filename, line, ngettext(
+        "question '%(id)s' has answers from %(num)d learner and is no longer in the quiz: their answers stay in "
+        "their records, but the class reports will not show it. Keep its {#%(id)s} to keep its history.",
+        "question '%(id)s' has answers from %(num)d learners and is no longer in the quiz: their answers stay in "
+        "their records, but the class reports will not show it. Keep its {#%(id)s} to keep its history.",
+        answered[key], id=key), "warning") for key in dropped if answered.get(key)]
 
 
 def check_course_source(session: Session, course: Course, text: str) -> Checked:

@@ -479,3 +479,19 @@ def test_the_quiz_preview_is_sanitised_and_escaped(trainer_client, course):
     assert 'class="quiz-preview"' in html and "<b>bold</b>" in html
     assert "<script" not in html and "onmouseover" not in html.replace("onmouseover=alert(1)&gt;", "")
     assert "Accepted answers: <strong>&lt;b onmouseover=alert(1)&gt;bold&lt;/b&gt;&lt;script&gt;" in html
+
+
+def test_renaming_a_question_learners_answered_warns_before_saving(trainer_client, app, make, people):
+    course = make.course("answered-course", modules=1, quiz_modules=(1,), status="published")
+    module = course.modules[0]
+    make.submitted_attempt(people.learner, module, {"m1-single": "b"})
+    renamed = module_row(app).source.replace("{#m1-single}", "{#m1-single-renamed}")
+    preview = trainer_client.post("/author/answered-course/preview", data={"module": "module-1", "source": renamed})
+    warnings = [problem["message"] for problem in preview.json["problems"]]
+    assert any("question 'm1-single' has answers from 1 learner and" in message for message in warnings), warnings
+    untouched = trainer_client.post("/author/answered-course/preview",
+                                    data={"module": "module-1", "source": module_row(app).source})
+    assert untouched.json["problems"] == []
+    saved = trainer_client.post("/author/answered-course/m/module-1", data={
+        "source": renamed, "version": str(module_row(app).version), "save": "1"}, follow_redirects=True)
+    assert "Saved." in saved.text  # a warning, not a refusal: the trainer may mean it
