@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.auth.models import Audience
+from app.auth.models import Audience, Role
 from app.auth.passwords import MAX_PASSWORD_LENGTH, password_problem
 from app.auth.services import MAX_USERNAME_LENGTH, username_problem
 
@@ -24,6 +24,15 @@ def audience_choices():
         Audience.OTHER: _l("Other"),
     }
     return [SelectChoice(audience.value, labels[audience]) for audience in Audience]
+
+
+# Role codes as people read them: the admin's users list, its filter and forms, and the audit log.
+ROLE_LABELS = {Role.LEARNER: _l("Learner"), Role.TRAINER: _l("Trainer"), Role.ADMIN: _l("Administrator")}
+
+
+def role_choices():
+    """Least privilege first."""
+    return [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

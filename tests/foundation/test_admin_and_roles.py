@@ -20,11 +20,31 @@ def test_admin_lists_and_searches_users(client, people):
 
 def test_admin_creates_a_trainer(client, app, people):
     sign_in(client, people.admin)
-    response = client.post("/admin/users/new", data={"username": "new.trainer", "role": "trainer",
-                                                     "audience": "police", "password": "long enough phrase"})
+    response = client.post("/admin/users/new", data={"username": "new.trainer", "display_name": "Nadia N.",
+                                                     "role": "trainer", "audience": "police",
+                                                     "password": "long enough phrase"})
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(User).where(User.username == "new.trainer")).role == "trainer"
+        user = db.session.scalar(select(User).where(User.username == "new.trainer"))
+        assert (user.role, user.display_name) == ("trainer", "Nadia N.")
+
+
+def test_the_create_form_offers_learner_first_and_selected(client, people):
+    sign_in(client, people.admin)
+    page = client.get("/admin/users/new").text
+    options = re.findall(r'<option([^>]*)value="(\w+)"', page[page.index('name="role"'):])
+    assert [value for _attributes, value in options[:3]] == ["learner", "trainer", "admin"]
+    assert [value for attributes, value in options[:3] if "selected" in attributes] == ["learner"]
+
+
+def test_the_create_form_requires_a_display_name_so_the_username_stays_private(client, app, people):
+    sign_in(client, people.admin)
+    response = client.post("/admin/users/new", data={"username": "quiet.one", "display_name": "  ",
+                                                     "role": "learner", "audience": "other",
+                                                     "password": "long enough phrase"})
+    assert response.status_code == 200 and b'aria-invalid="true"' in response.data
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "quiet.one")) is None
 
 
 def test_create_user_form_shows_field_errors(client, people):
