@@ -6,7 +6,7 @@ from app.access import can_manage_user, gate, is_admin
 from app.admin.forms import CreateUserForm
 from app.admin.queries import users_matching
 from app.auth import services
-from app.auth.forms import ConfirmForm
+from app.auth.forms import ROLE_LABELS, ConfirmForm
 from app.auth.models import Role, User
 from app.errors import DomainError
 from app.extensions import db
@@ -22,7 +22,8 @@ def users():
     if role not in {"", *Role}:
         role = ""
     page = db.paginate(users_matching(search, role), per_page=50, error_out=False)
-    return render_template("admin/users.html", page=page, search=search, role=role, confirm=ConfirmForm())
+    return render_template("admin/users.html", page=page, search=search, role=role, role_labels=ROLE_LABELS,
+                           confirm=ConfirmForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -18,6 +18,14 @@ def test_admin_lists_and_searches_users(client, people):
     assert "tomas" not in filtered and "tanvi" not in filtered
 
 
+def test_the_role_column_shows_the_same_labels_as_the_filter(client, people):
+    sign_in(client, people.admin)
+    page = client.get("/admin/users").text
+    for code, label in (("learner", "Learner"), ("trainer", "Trainer"), ("admin", "Administrator")):
+        assert f"<td>{label}</td>" in page and f"<td>{code}</td>" not in page
+        assert f'<option value="{code}">{label}</option>' in page
+
+
 def test_admin_creates_a_trainer(client, app, people):
     sign_in(client, people.admin)
     response = client.post("/admin/users/new", data={"username": "new.trainer", "display_name": "Nadia N.",
