@@ -18,6 +18,26 @@ def test_admin_lists_and_searches_users(client, people):
     assert "tomas" not in filtered and "tanvi" not in filtered
 
 
+@pytest.mark.parametrize("typed", ["новый", "НОВЫЙ", "Новый тр", "ÉLODIE", "élodie"])
+def test_the_search_ignores_case_in_any_script(client, make, people, typed):
+    make.user(username="new.trainer", display_name="Новый Тренер")
+    make.user(username="elodie", display_name="Élodie Émery")
+    sign_in(client, people.admin)
+    found = re.findall(r"<td>([a-z0-9._-]+)</td>", client.get("/admin/users", query_string={"q": typed}).text)
+    assert found == (["new.trainer"] if "н" in typed.casefold() else ["elodie"])
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("%", ["percent"]), ("_", ["under_score"]), ("/", ["slash"]),
+                                                 ("100%", ["percent"]), ("perc_nt", [])])
+def test_percent_and_underscore_in_the_search_are_literal_not_wildcards(client, make, people, typed, expected):
+    make.user(username="percent", display_name="100% sure")
+    make.user(username="under_score", display_name="Under Score")
+    make.user(username="slash", display_name="either/or")
+    sign_in(client, people.admin)
+    found = re.findall(r"<td>([a-z0-9._-]+)</td>", client.get("/admin/users", query_string={"q": typed}).text)
+    assert found == expected
+
+
 def test_the_role_column_shows_the_same_labels_as_the_filter(client, people):
     sign_in(client, people.admin)
     page = client.get("/admin/users").text
