@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import can_manage_user, gate, is_admin
+from app.admin import services
 from app.admin.forms import CreateUserForm
 from app.admin.queries import users_matching
-from app.auth import services
 from app.auth.forms import ROLE_LABELS, ConfirmForm
 from app.auth.models import Role, User
 from app.errors import DomainError
@@ -31,8 +31,9 @@ def create_user():
     form = CreateUserForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(
+            user = services.create_account(
                 db.session,
+                current_user,
                 username=form.username.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
@@ -66,7 +67,7 @@ def _set_active(user_id: int, active: bool):
     user = db.get_or_404(User, user_id)
     if not can_manage_user(current_user, user):
         abort(403)
-    services.set_user_active(db.session, user, active)
+    services.set_account_active(db.session, current_user, user, active)
     db.session.commit()
     message = _("%(name)s can sign in again.", name=user.username) if active else _(
         "%(name)s is deactivated and signed out everywhere.", name=user.username)
