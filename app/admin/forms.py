@@ -27,3 +27,9 @@ class CreateUserForm(FlaskForm):
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), acceptable_password],
                              render_kw={"autocomplete": "new-password", "maxlength": MAX_PASSWORD_LENGTH})
     submit = SubmitField(_l("Create account"))
+
+
+class ChangeRoleForm(FlaskForm):
+    """One per row of the users list, written out by the template (ids must differ from row to row)."""
+
+    role = SelectField(_l("Role"), choices=role_choices)
