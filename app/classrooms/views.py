@@ -21,7 +21,7 @@ from app.access import (
 )
 from app.catalog.models import Course, Module
 from app.classrooms import live as live_sessions
-from app.classrooms import queries, reports, services
+from app.classrooms import audit, queries, reports, services
 from app.classrooms.codes import LIVE_CODE_LENGTH, normalise_code, plausible_code
 from app.classrooms.forms import (
     AccountsForm,
@@ -499,7 +499,8 @@ def live_answer(code: str):
 def audit_log():
     action = request.args.get("action", "")[:64]
     page = db.paginate(queries.audit_events(action), per_page=50, error_out=False)
-    return render_template("classrooms/audit.html", page=page, action=action, actions=queries.AUDIT_ACTIONS,
+    return render_template("classrooms/audit.html", page=page, action=action, action_labels=audit.ACTION_LABELS,
+                           action_label=audit.action_label, readable_details=audit.readable_details,
                            class_names=queries.classroom_names(db.session, {e.classroom_id for e in page.items}))
 
 BLUEPRINTS = (bp, learner_bp, audit_bp)
