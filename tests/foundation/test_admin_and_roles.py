@@ -42,6 +42,14 @@ def test_percent_and_underscore_in_the_search_are_literal_not_wildcards(client, 
     assert found == expected
 
 
+def test_a_users_page_past_the_last_says_so_rather_than_no_accounts_match(client, people):
+    sign_in(client, people.admin)
+    page = client.get("/admin/users?page=99&role=trainer").text
+    assert "There is no page 99 (the last is page 1)." in page and "No accounts match." not in page
+    assert '<a href="/admin/users?role=trainer">Go to the first page</a>' in page
+    assert "No accounts match." in client.get("/admin/users?q=nobody-at-all").text
+
+
 def test_the_role_column_shows_the_same_labels_as_the_filter(client, people):
     sign_in(client, people.admin)
     page = client.get("/admin/users").text
