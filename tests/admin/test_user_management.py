@@ -159,6 +159,13 @@ def test_reloading_the_new_passphrase_page_resets_nothing_twice(app, client, peo
     assert [row[0] for row in audit_rows(app)] == ["password_reset"]
 
 
+def test_the_new_passphrase_page_offers_print_and_a_way_back(client, people):
+    sign_in(client, people.admin)
+    page = client.post(reset_url(client, people.learner)).text
+    assert 'data-print hidden>Print the card</button>' in page
+    assert '<a class="button" href="/admin/users">Back to users</a>' in page
+
+
 def test_an_admin_cannot_reset_their_own_passphrase_here(client, people):
     sign_in(client, people.admin)
     assert client.post(f"/admin/users/{people.admin.id}/passphrase").status_code == 403
