@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import templating
 from app.pool_ping import ping_connections_that_sat_idle
 from app.sqlite_writers import QueuedWriterConnection
+from app.text_search import register_sqlite_functions
 from config import INSECURE_DEFAULT_KEY, Config, config_from_environment, normalise_database_url
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
@@ -94,6 +95,7 @@ def _tune_sqlite(dbapi_connection, connection_record):
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        register_sqlite_functions(dbapi_connection)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -3,13 +3,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import can_manage_user, gate, is_admin
-from app.admin.forms import CreateUserForm
+from app.admin import services
+from app.admin.forms import ChangeRoleForm, CreateUserForm
 from app.admin.queries import users_matching
-from app.auth import services
-from app.auth.forms import ConfirmForm
+from app.auth.forms import ROLE_LABELS, ConfirmForm
 from app.auth.models import Role, User
 from app.errors import DomainError
 from app.extensions import db
+from app.one_shot import already_used, mark_used, one_shot_token
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 bp.before_request(gate(is_admin))
@@ -22,7 +23,8 @@ def users():
     if role not in {"", *Role}:
         role = ""
     page = db.paginate(users_matching(search, role), per_page=50, error_out=False)
-    return render_template("admin/users.html", page=page, search=search, role=role, confirm=ConfirmForm())
+    return render_template("admin/users.html", page=page, search=search, role=role, role_labels=ROLE_LABELS,
+                           reset_token=one_shot_token())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -30,8 +32,9 @@ def create_user():
     form = CreateUserForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(
+            user = services.create_account(
                 db.session,
+                current_user,
                 username=form.username.data,
                 password=form.password.data,
                 display_name=form.display_name.data,
@@ -59,15 +62,50 @@ def activate_user(user_id: int):
     return _set_active(user_id, True)
 
 
-def _set_active(user_id: int, active: bool):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+def _managed_user(user_id: int) -> User:
+    """The account, if this admin may manage it: 404 for no account, 403 for their own."""
     user = db.get_or_404(User, user_id)
     if not can_manage_user(current_user, user):
         abort(403)
-    services.set_user_active(db.session, user, active)
+    return user
+
+
+def _set_active(user_id: int, active: bool):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    user = _managed_user(user_id)
+    services.set_account_active(db.session, current_user, user, active)
     db.session.commit()
     message = _("%(name)s can sign in again.", name=user.username) if active else _(
         "%(name)s is deactivated and signed out everywhere.", name=user.username)
     flash(message, "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+def change_role(user_id: int):
+    form = ChangeRoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = _managed_user(user_id)
+    if services.change_role(db.session, current_user, user, form.role.data):
+        db.session.commit()
+        flash(_("The role of %(name)s is now %(role)s.", name=user.username, role=ROLE_LABELS[user.role]), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/passphrase", methods=["POST"])
+def reset_password(user_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    user = _managed_user(user_id)
+    once = request.args.get("once")
+    if already_used(once):
+        flash(_("That passphrase was already changed: the one shown then is the valid one. Set a new passphrase "
+                "again if it is lost."), "warning")
+        return redirect(url_for("admin.users"))
+    passphrase = services.reset_password(db.session, current_user, user)
+    db.session.commit()
+    mark_used(once)
+    # The only time this passphrase exists in clear: this response (no-store), never the database or the log.
+    return render_template("admin/new_passphrase.html", user=user, passphrase=passphrase)

@@ -5,9 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.auth.models import Audience
+from app.auth.models import Audience, Role
 from app.auth.passwords import MAX_PASSWORD_LENGTH, password_problem
-from app.auth.services import username_problem
+from app.auth.services import MAX_USERNAME_LENGTH, username_problem
 
 LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in
                     (("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية"))]
@@ -24,6 +24,15 @@ def audience_choices():
         Audience.OTHER: _l("Other"),
     }
     return [SelectChoice(audience.value, labels[audience]) for audience in Audience]
+
+
+# Role codes as people read them: the admin's users list, its filter and forms, and the audit log.
+ROLE_LABELS = {Role.LEARNER: _l("Learner"), Role.TRAINER: _l("Trainer"), Role.ADMIN: _l("Administrator")}
+
+
+def role_choices():
+    """Least privilege first."""
+    return [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -54,7 +63,7 @@ def matches_new_password(form, field):
 
 
 class SignInForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=MAX_USERNAME_LENGTH)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
                              render_kw={"autocomplete": "current-password"})
@@ -63,10 +72,12 @@ class SignInForm(FlaskForm):
 
 
 class SignUpForm(FlaskForm):
+    # maxlength as on the sign-in form; the length rule itself is valid_username's (one message, not two).
     username = StringField(_l("Username"), validators=[DataRequired(), valid_username],
-                           description=_l("3 to 64 characters: letters, digits, dots, hyphens. You sign in with "
-                                          "it; it never appears on your certificates."),
-                           render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+                           description=_l("3 to 64 characters: letters a–z, digits, dots, hyphens and underscores. "
+                                          "You sign in with it; it never appears on your certificates."),
+                           render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false",
+                                      "maxlength": MAX_USERNAME_LENGTH})
     # Required: left blank it would have to fall back on the username, which the learner was told stays private.
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=120)],
                                description=_l("Shown to your teachers and on your certificates. A pseudonym is "
@@ -77,7 +88,7 @@ class SignUpForm(FlaskForm):
     language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="en")
     password = PasswordField(_l("Password"), validators=[DataRequired(), acceptable_password],
                              description=_l("8 to 128 characters. A few unusual words make a strong password."),
-                             render_kw={"autocomplete": "new-password"})
+                             render_kw={"autocomplete": "new-password", "maxlength": MAX_PASSWORD_LENGTH})
     submit = SubmitField(_l("Create account"))
 
 

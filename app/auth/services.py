@@ -13,6 +13,8 @@ from app.errors import Conflict, InvalidInput
 from app.extensions import utcnow
 
 USERNAME_ALPHABET = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+MIN_USERNAME_LENGTH = 3
+MAX_USERNAME_LENGTH = 64  # users.username is String(64)
 
 
 def normalise_username(username: str) -> str:
@@ -21,7 +23,7 @@ def normalise_username(username: str) -> str:
 
 def username_problem(username: str) -> str | None:
     name = normalise_username(username)
-    if not 3 <= len(name) <= 64:
+    if not MIN_USERNAME_LENGTH <= len(name) <= MAX_USERNAME_LENGTH:
         return _("Use 3 to 64 characters.")
     if not set(name) <= USERNAME_ALPHABET:
         return _("Use only letters a–z, digits, dots, hyphens and underscores.")

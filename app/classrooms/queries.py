@@ -178,11 +178,6 @@ def assigned_work_for(session: Session, user: User) -> list[AssignedWork]:
     return [AssignedWork(name, course, module, assignment.due_at) for assignment, name, course, module in rows]
 
 
-AUDIT_ACTIONS = ("class_created", "join_code_rotated", "learner_removed", "co_trainer_added", "co_trainer_removed",
-                 "accounts_created", "password_reset", "assignment_created", "assignment_changed",
-                 "assignment_removed", "live_session_started", "live_session_ended")
-
-
 def audit_events(action: str = "") -> Select:
     query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if action:

@@ -176,8 +176,9 @@ def create_learner_accounts(session: Session, actor: User, classroom: Classroom,
     return created
 
 
-def reset_member_password(session: Session, actor: User, classroom: Classroom, member: User) -> str:
-    """A new passphrase for a class member whose account the trainers made; signs them out everywhere."""
+def reset_member_password(session: Session, actor: User, classroom: Classroom | None, member: User) -> str:
+    """A new passphrase, returned once; signs the account out everywhere. `classroom` is the class whose trainer gave
+    a member (whose account the trainers made) a new one; None when an admin did, for any account."""
     passphrase = new_passphrase()
     set_password(session, member, passphrase)
     end_all_login_sessions(session, member)

@@ -2,10 +2,8 @@
 /live), and the audit log for admins (/admin/audit)."""
 
 import re
-import secrets
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -23,7 +21,7 @@ from app.access import (
 )
 from app.catalog.models import Course, Module
 from app.classrooms import live as live_sessions
-from app.classrooms import queries, reports, services
+from app.classrooms import audit, queries, reports, services
 from app.classrooms.codes import LIVE_CODE_LENGTH, normalise_code, plausible_code
 from app.classrooms.forms import (
     AccountsForm,
@@ -41,6 +39,7 @@ from app.errors import DomainError, NotFound
 from app.extensions import client_ip, db, limiter, utcnow
 from app.learning.queries import standards_by_code
 from app.local_time import local_time, utc_from_local
+from app.one_shot import already_used, mark_used, one_shot_token
 
 bp = Blueprint("classes", __name__, url_prefix="/classes", template_folder="templates")
 bp.before_request(gate(is_trainer))
@@ -107,28 +106,6 @@ def _readable_courses() -> list[Course]:
                                    .options(selectinload(Course.modules)).order_by(Course.title)))
 
 
-# Creating accounts and giving a new passphrase answer with the printable cards, the only time the passphrases
-# exist in clear; reloading that page posts the form again. Each form carries a one-shot token, and the tokens
-# already used are kept in the teacher's session, so a repeated post creates and resets nothing. This guards
-# against a reload, not an attacker (CSRF protection and the permission checks do that): a post without a token,
-# which our pages never send, is not refused.
-USED_ONE_SHOT_TOKENS = "used_one_shot_tokens"
-
-
-def _one_shot_token() -> str:
-    return secrets.token_urlsafe(16)
-
-
-def _already_used(token: str | None) -> bool:
-    return bool(token) and token in session.get(USED_ONE_SHOT_TOKENS, [])
-
-
-def _mark_used(token: str | None) -> None:
-    """Only once the accounts or the passphrase exist: a form refused for a typo must work when corrected."""
-    if token:
-        session[USED_ONE_SHOT_TOKENS] = [*session.get(USED_ONE_SHOT_TOKENS, []), token][-20:]
-
-
 @bp.route("/<int:classroom_id>")
 def show(classroom_id: int):
     classroom = _classroom(classroom_id)
@@ -142,7 +119,7 @@ def show(classroom_id: int):
                                    for course in courses for module in course.active_modules]
     return render_template("classrooms/show.html", classroom=classroom, page=page, assign_form=assign_form,
                            live_form=live_form, trainer_form=AddTrainerForm(), due_form=DueForm(),
-                           control=FlaskForm(), reset_token=_one_shot_token())
+                           control=FlaskForm(), reset_token=one_shot_token())
 
 
 @bp.route("/<int:classroom_id>/join-code", methods=["POST"])
@@ -175,13 +152,13 @@ def reset_password(classroom_id: int, user_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     once = request.args.get("once")
-    if _already_used(once):
+    if already_used(once):
         flash(_("That passphrase was already changed: the card shown then is the valid one. Ask for a new "
                 "passphrase again if it is lost."), "warning")
         return redirect(url_for("classes.show", classroom_id=classroom.id))
     passphrase = services.reset_member_password(db.session, current_user, classroom, member)
     db.session.commit()
-    _mark_used(once)
+    mark_used(once)
     return render_template("classrooms/cards.html", classroom=classroom, accounts=[(member, passphrase)],
                            reset=True)
 
@@ -213,9 +190,9 @@ def create_accounts(classroom_id: int):
     classroom = _classroom(classroom_id)
     form = AccountsForm()
     if request.method == "GET":
-        form.once.data = _one_shot_token()
+        form.once.data = one_shot_token()
     if form.validate_on_submit():
-        if _already_used(form.once.data):
+        if already_used(form.once.data):
             flash(_("These accounts were already created, and their cards were shown once. If a card is lost, "
                     "give that learner a new passphrase from the list below."), "warning")
             return redirect(url_for("classes.show", classroom_id=classroom.id))
@@ -228,7 +205,7 @@ def create_accounts(classroom_id: int):
             form.username_prefix.errors.append(error.message)
         else:
             db.session.commit()
-            _mark_used(form.once.data)
+            mark_used(form.once.data)
             # The only time these passphrases exist in clear: this response (no-store), never the database or log.
             return render_template("classrooms/cards.html", classroom=classroom, accounts=accounts, reset=False)
     return render_template("classrooms/accounts.html", classroom=classroom, form=form)
@@ -522,7 +499,8 @@ def live_answer(code: str):
 def audit_log():
     action = request.args.get("action", "")[:64]
     page = db.paginate(queries.audit_events(action), per_page=50, error_out=False)
-    return render_template("classrooms/audit.html", page=page, action=action, actions=queries.AUDIT_ACTIONS,
+    return render_template("classrooms/audit.html", page=page, action=action, action_labels=audit.ACTION_LABELS,
+                           action_label=audit.action_label, readable_details=audit.readable_details,
                            class_names=queries.classroom_names(db.session, {e.classroom_id for e in page.items}))
 
 BLUEPRINTS = (bp, learner_bp, audit_bp)

@@ -1,7 +1,11 @@
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import LoginSession, User
+from app.auth.passwords import MAX_PASSWORD_LENGTH
+from app.auth.services import MAX_USERNAME_LENGTH
 from app.extensions import db
 from tests.conftest import sign_in
 from tests.factories import DEFAULT_PASSWORD
@@ -25,6 +29,15 @@ def test_sign_up_asks_for_a_display_name_rather_than_publish_the_username(client
     assert response.status_code == 200 and b'aria-invalid="true"' in response.data
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_sign_up_states_the_real_username_rule_and_limits_lengths_like_sign_in(client):
+    sign_up, sign_in_page = client.get("/signup").text, client.get("/signin").text
+    assert "letters a–z, digits, dots, hyphens and underscores" in sign_up
+    for name, length in (("username", MAX_USERNAME_LENGTH), ("password", MAX_PASSWORD_LENGTH)):
+        for page in (sign_up, sign_in_page):
+            field = re.search(rf'<input[^>]* name="{name}"[^>]*>', page).group(0)
+            assert f'maxlength="{length}"' in field, (name, field)
 
 
 def test_usernames_are_case_insensitive(client, make):

@@ -18,13 +18,73 @@ def test_admin_lists_and_searches_users(client, people):
     assert "tomas" not in filtered and "tanvi" not in filtered
 
 
+def listed_usernames(html: str) -> list[str]:
+    return re.findall(r'<td class="person-name">([a-z0-9._-]+)</td>', html)
+
+
+@pytest.mark.parametrize("typed", ["новый", "НОВЫЙ", "Новый тр", "ÉLODIE", "élodie"])
+def test_the_search_ignores_case_in_any_script(client, make, people, typed):
+    make.user(username="new.trainer", display_name="Новый Тренер")
+    make.user(username="elodie", display_name="Élodie Émery")
+    sign_in(client, people.admin)
+    found = listed_usernames(client.get("/admin/users", query_string={"q": typed}).text)
+    assert found == (["new.trainer"] if "н" in typed.casefold() else ["elodie"])
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("%", ["percent"]), ("_", ["under_score"]), ("/", ["slash"]),
+                                                 ("100%", ["percent"]), ("perc_nt", [])])
+def test_percent_and_underscore_in_the_search_are_literal_not_wildcards(client, make, people, typed, expected):
+    make.user(username="percent", display_name="100% sure")
+    make.user(username="under_score", display_name="Under Score")
+    make.user(username="slash", display_name="either/or")
+    sign_in(client, people.admin)
+    found = listed_usernames(client.get("/admin/users", query_string={"q": typed}).text)
+    assert found == expected
+
+
+def test_a_users_page_past_the_last_says_so_rather_than_no_accounts_match(client, people):
+    sign_in(client, people.admin)
+    page = client.get("/admin/users?page=99&role=trainer").text
+    assert "There is no page 99 (the last is page 1)." in page and "No accounts match." not in page
+    assert '<a href="/admin/users?role=trainer">Go to the first page</a>' in page
+    assert "No accounts match." in client.get("/admin/users?q=nobody-at-all").text
+
+
+def test_the_role_column_shows_the_same_labels_as_the_filter(client, people):
+    sign_in(client, people.admin)
+    page = client.get("/admin/users").text
+    for code, label in (("learner", "Learner"), ("trainer", "Trainer"), ("admin", "Administrator")):
+        assert f"<td>{label}</td>" in page and f"<td>{code}</td>" not in page
+        assert f'<option value="{code}">{label}</option>' in page
+
+
 def test_admin_creates_a_trainer(client, app, people):
     sign_in(client, people.admin)
-    response = client.post("/admin/users/new", data={"username": "new.trainer", "role": "trainer",
-                                                     "audience": "police", "password": "long enough phrase"})
+    response = client.post("/admin/users/new", data={"username": "new.trainer", "display_name": "Nadia N.",
+                                                     "role": "trainer", "audience": "police",
+                                                     "password": "long enough phrase"})
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(User).where(User.username == "new.trainer")).role == "trainer"
+        user = db.session.scalar(select(User).where(User.username == "new.trainer"))
+        assert (user.role, user.display_name) == ("trainer", "Nadia N.")
+
+
+def test_the_create_form_offers_learner_first_and_selected(client, people):
+    sign_in(client, people.admin)
+    page = client.get("/admin/users/new").text
+    options = re.findall(r'<option([^>]*)value="(\w+)"', page[page.index('name="role"'):])
+    assert [value for _attributes, value in options[:3]] == ["learner", "trainer", "admin"]
+    assert [value for attributes, value in options[:3] if "selected" in attributes] == ["learner"]
+
+
+def test_the_create_form_requires_a_display_name_so_the_username_stays_private(client, app, people):
+    sign_in(client, people.admin)
+    response = client.post("/admin/users/new", data={"username": "quiet.one", "display_name": "  ",
+                                                     "role": "learner", "audience": "other",
+                                                     "password": "long enough phrase"})
+    assert response.status_code == 200 and b'aria-invalid="true"' in response.data
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "quiet.one")) is None
 
 
 def test_create_user_form_shows_field_errors(client, people):

@@ -68,6 +68,7 @@ def own_and_foreign(world, who: str) -> tuple[dict, dict]:
     # Admins manage every class and every account; what stays foreign is each learner's own record.
     own = {**public, "slug": DRAFT, "course_slug": DRAFT, "path": f"images/{DRAFT}.png", "classroom_id": world.ours,
            "user_id": p.learner.id, "classes.remove_trainer:user_id": p.trainer.id,
+           "admin.reset_password:user_id": world.made,  # a new passphrase for lena would lock the sweeps out
            "assignment_id": world.assignment["ours"], "session_id": world.live["ours"][0]}
     foreign = {"token": (world.submitted["learner"], MARKERS["learner"]),
                "certificate_id": (world.certificate["learner"][0], MARKERS["learner"]),

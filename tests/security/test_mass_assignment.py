@@ -45,7 +45,9 @@ def forms(world) -> dict:
         "auth.profile": {"display_name": "Lena", "audience": "judge", "language": "en"},
         "auth.change_password": {"current_password": DEFAULT_PASSWORD, "new_password": DEFAULT_PASSWORD,
                                  "confirm_password": DEFAULT_PASSWORD},
-        "admin.create_user": {"username": "made-by-admin", "role": "trainer", "audience": "other",
+        "admin.change_role": {"role": "learner"},  # lena's own role: the sweep checks no role changed
+        "admin.create_user": {"username": "made-by-admin", "display_name": "Made by admin", "role": "trainer",
+                              "audience": "other",
                               "password": "a quiet river stone"},
         "authoring.new_course": {"slug": "new-course", "title": "New", "summary": "S", "audiences": "police",
                                  "language": "en", "estimated_minutes": "30"},
