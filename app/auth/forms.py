@@ -85,7 +85,9 @@ class SignUpForm(FlaskForm):
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), plausible_email, Length(max=254)],
                        description=_l("Only used if you choose to give it. Not needed to learn."))
     audience = SelectField(_l("I am"), choices=audience_choices, default=Audience.OTHER)
-    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="en")
+    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="en",
+                           description=_l("Courses in this language come first in the catalog, and the site's "
+                                          "pages use it where a translation exists."))
     password = PasswordField(_l("Password"), validators=[DataRequired(), acceptable_password],
                              description=_l("8 to 128 characters. A few unusual words make a strong password."),
                              render_kw={"autocomplete": "new-password", "maxlength": MAX_PASSWORD_LENGTH})
@@ -98,7 +100,9 @@ class ProfileForm(FlaskForm):
                                               "A certificate keeps the name it was issued with."))
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), plausible_email, Length(max=254)])
     audience = SelectField(_l("I am"), choices=audience_choices)
-    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES,
+                           description=_l("Courses in this language come first in the catalog, and the site's "
+                                          "pages use it where a translation exists."))
     submit = SubmitField(_l("Save profile"))
 
 

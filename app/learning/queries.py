@@ -163,7 +163,8 @@ _CATALOG = {  # by can_read_drafts
 
 
 def catalog_for(session: Session, user: User, audience: str = "", language: str = "") -> Catalog:
-    """Courses the user may read, filtered, the user's own audience first. Drafts only for trainers.
+    """Courses the user may read, filtered, the user's own audience first, then their language. Drafts only for
+    trainers.
     A filter no course could match (an old bookmark, a hand-typed URL) is dropped rather than showing nothing under
     a filter box that cannot show it."""
     courses = list(session.scalars(_CATALOG[can_read_drafts(user)]))
@@ -174,8 +175,9 @@ def catalog_for(session: Session, user: User, audience: str = "", language: str 
     shown = [course for course in courses
              if (not audience or audience in (course.audiences or []))
              and (not language or course.language == language)]
-    own_audience = getattr(user, "audience", None)
-    shown.sort(key=lambda course: (own_audience not in (course.audiences or []), course.title.casefold()))
+    own_audience, own_language = getattr(user, "audience", None), getattr(user, "language", None)
+    shown.sort(key=lambda course: (own_audience not in (course.audiences or []), course.language != own_language,
+                                   course.title.casefold()))
     _with_light_modules(session, shown)
     return Catalog(entries=_progress_for_courses(session, user, shown), audiences=audiences, languages=languages,
                    audience=audience, language=language)

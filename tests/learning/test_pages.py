@@ -62,6 +62,15 @@ class TestCatalog:
         sign_in(client, make.user(username="judge.jo", audience="judge"))
         assert card_titles(text_of(client.get("/courses"))) == ["Z for judges", "A for police"]
 
+    def test_then_courses_in_the_learners_language(self, client, make, course_builder):
+        course_builder(slug="a-en", title="A in English", audiences=("judge",))
+        course_builder(slug="b-fr", title="B en français", audiences=("judge",), language="fr")
+        course_builder(slug="c-fr", title="C for police, in French", audiences=("police",), language="fr")
+        sign_in(client, make.user(username="juge", audience="judge", language="fr"))
+        assert card_titles(text_of(client.get("/courses"))) == ["B en français", "A in English",
+                                                                "C for police, in French"]
+        assert "Courses in this language come first in the catalog" in client.get("/account").text
+
     def test_cards_show_audience_language_time_and_progress_when_enrolled(self, client, people, course_builder):
         course_builder(modules=4)
         sign_in(client, people.learner)
