@@ -2,6 +2,7 @@
 request's catalogue, and the URLs Flask's url_for builds."""
 
 import gettext
+import re
 
 import flask
 import pytest
@@ -81,3 +82,15 @@ def test_links_are_the_ones_flask_builds_for_each_script_root_and_value(app):
                 ))
                 assert render_template_string(source, s=slug, p=page) == str(escape(expected))
                 assert expected.startswith(f"{script_root}/courses/{slug}/m/m1 ")
+
+
+def test_every_scrolling_table_box_can_be_scrolled_from_the_keyboard():
+    # A box that scrolls sideways on a phone must take the focus (and say what it holds), or keyboard users
+    # cannot reach its right-hand columns (axe: scrollable-region-focusable).
+    from pathlib import Path
+
+    import app as package
+
+    boxes = [(path.name, tag) for path in Path(package.__file__).parent.rglob("*.html")
+             for tag in re.findall(r'<div class="table-scroll[^"]*"[^>]*>', path.read_text())]
+    assert boxes and [box for box in boxes if 'tabindex="0" role="region" aria-label' not in box[1]] == []
