@@ -40,7 +40,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "a26_session"
-    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)  # "Keep me signed in on this device"
+    # Otherwise the cookie ends with the browser and the server-side session within this time: a shared computer
+    # (an internet café, a school tablet) does not stay signed in for days.
+    BROWSER_SESSION_LIFETIME = timedelta(hours=12)
     # The sign-in's server-side row sets its lifetime (14 days from sign-in), so re-signing and re-sending the
     # cookie on every response would change nothing but cost each request.
     SESSION_REFRESH_EACH_REQUEST = False

@@ -2,7 +2,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.auth.models import Audience, Role
@@ -67,6 +67,9 @@ class SignInForm(FlaskForm):
                            render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
                              render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Keep me signed in on this device for 14 days"),
+                            description=_l("Leave this unticked on a shared or borrowed device: you are then signed "
+                                           "out when the browser closes, or after 12 hours."))
     next = HiddenField()
     submit = SubmitField(_l("Sign in"))
 

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from app.auth import services
-from app.auth.forms import ChangePasswordForm, ProfileForm, SignInForm, SignUpForm
+from app.auth.forms import ChangePasswordForm, ConfirmForm, ProfileForm, SignInForm, SignUpForm
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.security import safe_redirect_path
@@ -24,13 +24,14 @@ def home_for_signed_in() -> str:
     return url_for("learning.dashboard")  # My learning: work assigned by a class first, then courses in progress
 
 
-def sign_in_and_redirect(user, next_path: str | None):
+def sign_in_and_redirect(user, next_path: str | None, *, remember: bool = False):
     session.clear()  # a new session at sign-in: nothing from the anonymous one carries over,
     # not even the CSRF token Flask-WTF cached for this request (generate_csrf() would return it, storing no secret)
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-    services.start_login_session(db.session, user, current_app.permanent_session_lifetime)
+    lifetime = current_app.permanent_session_lifetime if remember else current_app.config["BROWSER_SESSION_LIFETIME"]
+    services.start_login_session(db.session, user, lifetime)
     login_user(user)
-    session.permanent = True
+    session.permanent = remember  # otherwise a cookie without an expiry: it ends when the browser closes
     generate_csrf()  # the new session's CSRF secret goes out with this cookie, not with the next page's
     db.session.commit()
     return redirect(safe_redirect_path(next_path, home_for_signed_in()))
@@ -47,7 +48,7 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.username.data, form.password.data)
         if user is not None:
-            return sign_in_and_redirect(user, form.next.data)
+            return sign_in_and_redirect(user, form.next.data, remember=form.remember.data)
         form.password.errors.append(_("Unknown username or wrong password."))
     return render_template("auth/sign_in.html", form=form, signup_enabled=current_app.config["SIGNUP_ENABLED"])
 
@@ -110,6 +111,17 @@ def profile():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form)
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.end_all_login_sessions(db.session, current_user, keep_token=current_user.current_session_token)
+    db.session.commit()
+    flash(_("Every other device and browser is signed out. This one stays signed in."), "success")
+    return redirect(url_for("auth.profile"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -125,3 +125,32 @@ def test_once_signed_out_the_cookie_holds_nothing_about_the_person(app, people):
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     contents = app.session_interface.get_signing_serializer(app).loads(cookie.value) if cookie else {}
     assert set(contents) <= {"_fresh"}, contents
+
+
+@pytest.mark.parametrize("remember, cookie_lasts, server_lasts_hours", [(False, None, 12), (True, 14, 14 * 24)])
+def test_only_keep_me_signed_in_outlives_the_browser(app, people, remember, cookie_lasts, server_lasts_hours):
+    from sqlalchemy import select
+
+    from app.auth.models import LoginSession
+    from app.extensions import db, utcnow
+
+    client = app.test_client()
+    form = {"username": people.learner.username, "password": DEFAULT_PASSWORD, **({"remember": "y"} if remember else {})}
+    response = client.post("/signin", data=form)
+    cookie = next(header for header in response.headers.getlist("Set-Cookie") if header.startswith(COOKIE))
+    assert ("Expires=" in cookie) is (cookie_lasts is not None)  # no expiry: the browser drops it when it closes
+    with app.app_context():
+        expires_at = db.session.scalar(select(LoginSession.expires_at))
+    hours_left = (expires_at - utcnow()).total_seconds() / 3600
+    assert server_lasts_hours - 1 < hours_left <= server_lasts_hours
+
+
+def test_signing_out_everywhere_else_keeps_only_this_browser(app, people):
+    here, elsewhere = app.test_client(), app.test_client()
+    sign_in(here, people.learner)
+    sign_in(elsewhere, people.learner)
+    assert here.post("/account/sessions/end-others").status_code == 302
+    assert here.get("/account").status_code == 200
+    assert elsewhere.get("/account").status_code == 302
+    assert 'data-confirm="Sign out every other device and browser? This one stays signed in."' in \
+        here.get("/account").text
