@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "co_trainer_removed": _l("Co-trainer removed"),
     "accounts_created": _l("Class accounts created"),
     "learner_removed": _l("Learner removed from the class"),
+    "learner_left": _l("Learner left the class"),
     "password_reset": _l("New passphrase given"),
     "assignment_created": _l("Work assigned"),
     "assignment_changed": _l("Due date changed"),

@@ -115,6 +115,17 @@ def remove_member(session: Session, actor: User, classroom: Classroom, member: U
     record_audit(session, actor, "learner_removed", classroom=classroom, target=member, username=member.username)
 
 
+def leave_class(session: Session, learner: User, classroom_id: int) -> Classroom:
+    """The learner leaves on their own. Their learning record stays theirs; the class no longer sees it."""
+    classroom = session.get(Classroom, classroom_id)
+    left = session.execute(delete(ClassroomMember).where(
+        ClassroomMember.classroom_id == classroom_id, ClassroomMember.user_id == learner.id)).rowcount
+    if classroom is None or not left:
+        raise NotFound()
+    record_audit(session, learner, "learner_left", classroom=classroom, target=learner, username=learner.username)
+    return classroom
+
+
 def add_co_trainer(session: Session, actor: User, classroom: Classroom, username: str) -> User:
     trainer = find_user_by_username(session, username)
     if trainer is None or not trainer.is_active or trainer.role not in (Role.TRAINER, Role.ADMIN):

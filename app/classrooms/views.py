@@ -420,6 +420,16 @@ def join():
                            classes=queries.classes_of_learner(db.session, current_user))
 
 
+@learner_bp.route("/join/<int:classroom_id>/leave", methods=["POST"])
+def leave_class(classroom_id: int):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    classroom = services.leave_class(db.session, current_user, classroom_id)
+    db.session.commit()
+    flash(_("You left %(name)s. Your own progress and certificates stay yours.", name=classroom.name), "success")
+    return redirect(url_for("classroom_learner.join"))
+
+
 @learner_bp.route("/live", methods=["POST"])
 @limiter.limit("20 per 10 minutes", methods=["POST"], key_func=_per_user_key)
 def enter_live_code():

@@ -95,6 +95,7 @@ LEARNER_SIDE = [
     ("classroom_learner.live", "GET", "/live/{our_code}"),
     ("classroom_learner.live_stage", "GET", "/live/{our_code}/stage"),
     ("classroom_learner.live_answer", "POST", "/live/{our_code}/answer"),
+    ("classroom_learner.leave_class", "POST", "/join/{ours}/leave"),
     ("audit.audit_log", "GET", "/admin/audit"),
 ]
 

@@ -170,3 +170,20 @@ def test_actions_that_cannot_be_undone_ask_first(client, make, people):
     assert 'data-confirm="Remove lena from the class?"' in page
     assert 'data-confirm="Make a new join code? The current code stops working at once."' in page
     assert '<script src="/static/js/site.js" defer></script>' in page
+
+
+def test_a_learner_leaves_a_class_and_its_teachers_no_longer_see_them(client, app, make, people):
+    classroom = make.classroom(people.trainer, members=[people.learner])
+    sign_in(client, people.learner)
+    page = client.get("/join").text
+    assert "The class's teachers will see your display name and username" in page
+    assert f'action="/join/{classroom.id}/leave"' in page
+    left = client.post(f"/join/{classroom.id}/leave", follow_redirects=True)
+    assert "You left Class 5B." in left.text and "You are not in a class yet." in left.text
+    assert client.post(f"/join/{classroom.id}/leave").status_code == 404  # not a member any more
+    trainer = app.test_client()
+    sign_in(trainer, people.trainer)
+    assert trainer.get(f"/classes/{classroom.id}/learners/{people.learner.id}").status_code == 404
+    admin = app.test_client()
+    sign_in(admin, people.admin)
+    assert "Learner left the class" in admin.get("/admin/audit").text
