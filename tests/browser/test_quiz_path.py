@@ -87,3 +87,19 @@ def test_answers_are_saved_as_the_learner_goes(page, browser_login, people, cour
     expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_be_visible()
     page.reload()
     assert page.get_by_label("The presumption of innocence").is_checked()
+
+
+def test_submitting_with_questions_left_blank_asks_first(page, browser_login, people, course):
+    browser_login(page, people.learner)
+    page.goto(QUIZ)
+    page.get_by_role("button", name="Start the quiz").click()
+    page.get_by_label("Article 15").check()
+    page.get_by_label("Your answer").fill("Article 26")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Submit answers").click()
+    assert questions == ["Questions left blank: 3. A blank answer counts as wrong. Submit anyway?"]
+    assert page.get_by_role("button", name="Submit answers").is_visible()  # still on the quiz, nothing graded
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_role("heading", name="Attempt 1: 40%")).to_be_visible()

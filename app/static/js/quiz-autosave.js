@@ -3,7 +3,22 @@
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
-  if (!form || !window.fetch || !window.FormData) { return; }
+  if (!form) { return; }
+
+  // Submitting with questions left blank asks first: a blank answer is graded as wrong, and may use up an attempt.
+  form.addEventListener("submit", function (event) {
+    if (event.submitter && event.submitter.hasAttribute("formaction")) { return; }  // "Save answers"
+    var blank = Array.prototype.filter.call(form.querySelectorAll("fieldset.quiz-question"), function (question) {
+      var chosen = question.querySelector("input:checked");
+      var typed = Array.prototype.some.call(question.querySelectorAll("input[type=text], textarea"),
+                                            function (box) { return box.value.trim() !== ""; });
+      return !chosen && !typed;
+    }).length;
+    var question = form.getAttribute("data-unanswered-question");
+    if (blank && question && !window.confirm(question.replace("{n}", String(blank)))) { event.preventDefault(); }
+  });
+
+  if (!window.fetch || !window.FormData) { return; }
   var saveButton = form.querySelector("button[formaction]");
   var status = form.querySelector("[data-autosave-status]");
   var timer = null;
