@@ -207,6 +207,7 @@ def test_the_editor_links_to_the_course_format_guide_served_by_the_app(trainer_c
     assert ("coursemd", "course.md") in sections and ("limits-and-errors", "Limits and errors") in sections
     assert 'id="coursemd"' in guide  # the section links land on the guide's headings
     assert "<pre><code>---\ntitle: Policing and human rights" in guide  # examples stay verbatim
+    assert "```" not in guide  # every fence became a code block (one indented under a list item did not)
 
 
 def test_learners_cannot_open_the_course_format_guide(client, people):

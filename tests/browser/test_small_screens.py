@@ -8,7 +8,7 @@ NARROW = {"width": 320, "height": 640}
 LEARNER_PAGES = ["/", "/courses", "/courses/test-course", "/courses/test-course/m/module-1",
                  "/courses/test-course/m/module-2/quiz", "/learning", "/standards", "/account", "/join"]
 TRAINER_PAGES = ["/classes", "/classes/{id}", "/classes/{id}/report", "/author/", "/author/test-course",
-                 "/author/test-course/m/module-1"]
+                 "/author/test-course/m/module-1", "/author/help/course-format"]
 
 
 @pytest.fixture
