@@ -186,6 +186,8 @@ def _edit_source(course: Course, module: Module | None):
                 if not checked.errors:
                     db.session.commit()
                     flash(_("Saved."), "success")
+                    for warning in checked.problems:  # e.g. a question learners answered was renamed: said again
+                        flash(_("Line %(n)d: %(message)s", n=warning.line, message=warning.message), "warning")
                     return redirect(request.path)
                 db.session.rollback()
         else:

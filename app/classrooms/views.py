@@ -2,6 +2,7 @@
 /live), and the audit log for admins (/admin/audit)."""
 
 import re
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -279,9 +280,13 @@ def report(classroom_id: int):
 def report_csv(classroom_id: int):
     classroom = _classroom(classroom_id)
     body = reports.grid_csv(reports.progress_grid(db.session, classroom))
-    name = re.sub(r"[^a-z0-9]+", "-", classroom.name.lower()).strip("-") or f"class-{classroom.id}"
-    filename = f"{name}-progress-{local_time(utcnow(), '%Y-%m-%d')}.csv"
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    day = local_time(utcnow(), "%Y-%m-%d")
+    name = re.sub(r"[^\w]+", "-", classroom.name.casefold()).strip("-_") or f"class-{classroom.id}"
+    ascii_name = re.sub(r"[^a-z0-9]+", "-", name.encode("ascii", "ignore").decode()).strip("-") or f"class-{classroom.id}"
+    # filename* carries the class's name in any script; filename is the fallback for old clients.
+    disposition = (f'attachment; filename="{ascii_name}-progress-{day}.csv"; '
+                   f"filename*=UTF-8''{quote(f'{name}-progress-{day}.csv')}")
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
 @bp.route("/<int:classroom_id>/learners/<int:user_id>")

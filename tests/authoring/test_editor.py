@@ -496,3 +496,4 @@ def test_renaming_a_question_learners_answered_warns_before_saving(trainer_clien
     saved = trainer_client.post("/author/answered-course/m/module-1", data={
         "source": renamed, "version": str(module_row(app).version), "save": "1"}, follow_redirects=True)
     assert "Saved." in saved.text  # a warning, not a refusal: the trainer may mean it
+    assert "question &#39;m1-single&#39; has answers from 1 learner" in saved.text  # said again once saved

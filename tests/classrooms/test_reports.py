@@ -71,7 +71,8 @@ def test_a_past_due_date_shows_in_the_grid_and_the_csv_with_the_work_still_open(
 
     response = client.get(f"/classes/{classroom.id}/report.csv")
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="class-5b-progress-{utcnow():%Y-%m-%d}.csv"')
+        f'attachment; filename="class-5b-progress-{utcnow():%Y-%m-%d}.csv"; '
+        f"filename*=UTF-8''class-5b-progress-{utcnow():%Y-%m-%d}.csv")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][2:] == ["Test course — Module 2 (due 2020-03-02 09:00 UTC)", "Test course — Module 3"]
     assert rows[1][2:] == ["Not passed 0% (overdue)", "Not started"]
@@ -155,3 +156,12 @@ def test_the_grid_runs_the_same_number_of_queries_for_a_small_and_a_large_class(
         make.submitted_attempt(learner, big_course.modules[3], answers(4, ALL_WRONG))
     sign_in(client, people.trainer)
     assert _grid_queries(app, client, small.id) == _grid_queries(app, client, large.id)
+
+
+def test_the_csv_keeps_a_class_name_in_any_script(client, make, people, cast):
+    classroom = make.classroom(people.trainer, name="Гражданские права 7B")
+    make.assignment(classroom, cast.course)
+    sign_in(client, people.trainer)
+    disposition = client.get(f"/classes/{classroom.id}/report.csv").headers["Content-Disposition"]
+    assert f'filename="7b-progress-{utcnow():%Y-%m-%d}.csv"' in disposition  # the ASCII fallback
+    assert "filename*=UTF-8''%D0%B3%D1%80%D0%B0%D0%B6%D0%B4%D0%B0%D0%BD%D1%81%D0%BA%D0%B8%D0%B5-" in disposition
