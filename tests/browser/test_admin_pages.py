@@ -27,9 +27,11 @@ def test_an_admin_changes_a_role_and_sets_a_new_passphrase_by_clicking(page, bro
     page.goto("/admin/users")
     assert axe_violations(page) == []
     page.get_by_label("Role of lena", exact=True).select_option("trainer")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Change role of lena").click()
     expect(page.get_by_text("The role of lena is now Trainer.")).to_be_visible()
-    questions = []
+    assert questions.pop() == "Change the role of lena?"
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Set a new passphrase for lena").click()
     expect(page.get_by_role("heading", name="New passphrase")).to_be_visible()
