@@ -224,9 +224,8 @@ def grid_csv(grid: Grid) -> str:
     rows: Iterable[list[Any]] = [
         [_("Learner"), _("Username"), *headings],
         *([user.display_name, user.username,
-           *[grid.cell(user, column).text(grid.labels, grid.cell(user, column).overdue_in(column))
-             for column in grid.columns]]
-          for user in grid.learners),
+           *[cell.text(grid.labels, cell.overdue_in(column)) for cell, column in zip(cells, grid.columns, strict=True)]]
+          for user, cells in grid.rows),
     ]
     for row in rows:
         writer.writerow([csv_safe(value) for value in row])
