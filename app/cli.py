@@ -48,12 +48,11 @@ def upgrade_database() -> None:
 @with_appcontext
 def demo_command():
     """Create or upgrade the database, load the courses and create demo accounts."""
-    from app.auth.services import create_user, find_user_by_username, set_password
-
     from pathlib import Path
 
     from flask import current_app
 
+    from app.auth.services import create_user, find_user_by_username, set_password
     from app.catalog.cli import sync_library
 
     upgrade_database()

@@ -2,8 +2,10 @@
 
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -88,32 +90,59 @@ def forget_user_without_database() -> None:
 
 
 def _back_path() -> str | None:
-    """Where "Go back" leads without JavaScript: the address that was posted to, when it is also a page (most
-    forms post to their own address)."""
-    rule = request.url_rule
-    if request.method != "GET" and rule is not None and "GET" in (rule.methods or ()):
-        return request.path
+    """Where "Go back" (without JavaScript) and "Sign in again" lead: the address that was posted to when it is
+    also a page (most forms post to their own address), else the nearest page above it (a quiz's submit address
+    leads to its attempt, which leads back to the quiz)."""
+    if request.method == "GET":
+        return None
+    urls = current_app.url_map.bind_to_environ(request.environ)
+    path = request.path
+    while path not in ("", "/"):
+        try:
+            urls.match(path, method="GET")
+        except HTTPException:  # not a page (404, 405, or a redirect to another spelling)
+            path = path.rsplit("/", 1)[0]
+        else:
+            return request.script_root + path
     return None
 
 
-def _error_body(status: int, message: str | None):
-    title = _titles().get(status, _("Error"))
+def _error_body(status: int, message: str | None, title: str | None = None, go_back: bool = False):
+    title = title or _titles().get(status, _("Error"))
     message = message or _explanations().get(status, "")
     if wants_json():
         return jsonify({"error": title, "message": message, "status": status})
-    # A refused upload or form: going back to it (with what was typed) is what the person wants.
-    go_back = status == 413
+    # A refused upload or form, or a form sent after the session ended: going back to it (with what was typed) is
+    # what the person wants, and signing in again if they were signed out.
+    go_back = go_back or status in (401, 413)
     return render_template("error.html", status=status, title=title, message=message, go_back=go_back,
                            back_path=_back_path() if go_back else None)
 
 
-def error_response(status: int, message: str | None = None, headers: dict | None = None):
+def error_response(status: int, message: str | None = None, headers: dict | None = None, *,
+                   title: str | None = None, go_back: bool = False):
     try:
-        body = _error_body(status, message)
+        body = _error_body(status, message, title, go_back)
     except (OperationalError, InterfaceError):  # the database went away while this error page was being built
         forget_user_without_database()
         status, headers, body = 503, DATABASE_RETRY_AFTER, _error_body(503, None)
     return body, status, headers or {}
+
+
+def _too_many_requests(error: HTTPException):
+    """How long to wait, from the limit that was hit (its window); a sign-in pause says why it happens even
+    to the right password."""
+    limit = getattr(getattr(error, "limit", None), "limit", None)
+    seconds = limit.get_expiry() if limit is not None else 60
+    minutes = max(1, -(-seconds // 60))
+    message = None
+    if request.endpoint == "auth.sign_in":
+        message = ngettext(
+            "Too many sign-in attempts. To protect the account, signing in is paused for %(num)d minute, even "
+            "with the right password. Then try again.",
+            "Too many sign-in attempts. To protect the account, signing in is paused for %(num)d minutes, even "
+            "with the right password. Then try again.", minutes)
+    return error_response(429, message, {"Retry-After": str(seconds)})
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -124,17 +153,23 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         return error_response(error.status_code, error.message or None)
 
+    @app.errorhandler(CSRFError)
+    def handle_expired_form(_error: CSRFError):
+        # The session ended, or the page was open for days: say what to do, not what a token is.
+        return error_response(400, _("Nothing was sent: you were signed out, or the page was open too long. Go back, "
+                                     "reload the page (sign in again if asked) and send it again. On a quiz, the "
+                                     "answers you typed in this tab come back."),
+                              title=_("This form has expired"), go_back=True)
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         headers = {}
-        if error.code == 429:
-            headers["Retry-After"] = "60"
         if error.code == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
         # Werkzeug's default descriptions can be technical; ours are plain. Keep a custom description if given.
         custom = error.description if error.description != type(error).description else None
         if error.code == 429:
-            custom = None
+            return _too_many_requests(error)
         return error_response(error.code or 500, custom, headers)
 
     @app.errorhandler(OperationalError)

@@ -8,8 +8,10 @@ from app.classrooms.models import (  # noqa: F401
     Classroom,
     ClassroomMember,
     ClassroomTrainer,
+    ErasedMembership,
     LiveAnswer,
     LiveSession,
 )
 from app.learning.models import Certificate, Enrolment, ModuleProgress  # noqa: F401
+from app.one_shot import UsedFormToken  # noqa: F401
 from app.quizzes.models import AttemptAnswer, PracticeAnswer, QuizAttempt  # noqa: F401

@@ -74,6 +74,9 @@ class SecurityHeadersMiddleware:
 _SECURITY_HEADERS_BY_LOWER_NAME = tuple((name.lower(), (name, value)) for name, value in SECURITY_HEADERS)
 
 
+CACHEABLE_WHEN_SIGNED_IN = frozenset({"static", "catalog.asset"})
+
+
 def register_security_headers(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
     app.wsgi_app = SecurityHeadersMiddleware(app.wsgi_app)
@@ -81,8 +84,9 @@ def register_security_headers(app: Flask) -> None:
     @app.after_request
     def keep_signed_in_pages_private(response: Response) -> Response:
         # The session says whether someone is signed in; asking current_user would load them from the database
-        # on every response, static files included.
-        if "_user_id" in session:
+        # on every response, static files included. The site's own files and course images are the same for
+        # everyone who may see them: they stay cacheable (revalidated), or every page would download them again.
+        if "_user_id" in session and request.endpoint not in CACHEABLE_WHEN_SIGNED_IN:
             response.headers["Cache-Control"] = "no-store"
             response.headers.add("Vary", "Cookie")
         return response

@@ -57,10 +57,9 @@ def database_for_run(postgres: bool, folder: Path):
 
 
 def measure(postgres: bool = False) -> list[Measurement]:
-    from app import content
+    from app import content, create_app
     from app.catalog.cli import sync_library
     from app.extensions import db
-    from app import create_app
     from config import TestingConfig
 
     workdir = Path(tempfile.mkdtemp(prefix="a26-bench-content-"))

@@ -42,7 +42,7 @@ def print_table(rows: list[Measurement], title: str = "Article 26 benchmarks", *
         for cells in (header, ("---",) * len(header), *lines):
             print("| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |")
         return
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
     print(title)
     for cells in (header, tuple("-" * width for width in widths), *lines):
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths)).rstrip())
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip())

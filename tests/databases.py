@@ -3,8 +3,8 @@ that TEST_DATABASE_URL points at (created and dropped like tests/foundation/test
 
 import os
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 

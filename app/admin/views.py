@@ -10,7 +10,7 @@ from app.auth.forms import ROLE_LABELS, ConfirmForm
 from app.auth.models import Role, User
 from app.errors import DomainError
 from app.extensions import db
-from app.one_shot import already_used, mark_used, one_shot_token
+from app.one_shot import claim, one_shot_token
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 bp.before_request(gate(is_admin))
@@ -99,13 +99,12 @@ def reset_password(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     user = _managed_user(user_id)
-    once = request.args.get("once")
-    if already_used(once):
+    if not claim(db.session, request.args.get("once"), scope=f"user-{user.id}"):
+        db.session.rollback()
         flash(_("That passphrase was already changed: the one shown then is the valid one. Set a new passphrase "
                 "again if it is lost."), "warning")
         return redirect(url_for("admin.users"))
     passphrase = services.reset_password(db.session, current_user, user)
     db.session.commit()
-    mark_used(once)
     # The only time this passphrase exists in clear: this response (no-store), never the database or the log.
     return render_template("admin/new_passphrase.html", user=user, passphrase=passphrase)

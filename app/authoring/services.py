@@ -97,8 +97,10 @@ def _answered_questions_dropped(session: Session, module: Module, parsed, text: 
                                 filename: str) -> list[content.Problem]:
     """A warning for each question learners have answered that the new text renames or removes: their answers
     stay in their records, but the class reports follow question ids, so its history would drop out of sight."""
-    kept = {question.id for question in parsed.quiz.questions} if parsed and parsed.quiz else set()
-    dropped = [question["id"] for question in (module.quiz or {}).get("questions") or [] if question["id"] not in kept]
+    new_questions = list(parsed.quiz.questions) if parsed and parsed.quiz else []
+    kept = {question.id for question in new_questions}
+    old_ids = [question["id"] for question in (module.quiz or {}).get("questions") or []]
+    dropped = [key for key in old_ids if key not in kept]
     if not dropped:
         return []
     answered = dict(session.execute(
@@ -107,8 +109,16 @@ def _answered_questions_dropped(session: Session, module: Module, parsed, text: 
         .where(QuizAttempt.module_id == module.id, AttemptAnswer.question_key.in_(dropped))
         .group_by(AttemptAnswer.question_key)).all())
     opening = QUIZ_OPENING.search(text)
-    line = text.count("\n", 0, opening.start()) + 1 if opening else 1
-    return [content.Problem(filename, line, ngettext(
+    quiz_line = text.count("\n", 0, opening.start()) + 1 if opening else 1
+
+    def line_of(key: str) -> int:
+        """A renamed question sits where the old one was: a new id at the same place is the likely rename."""
+        position = old_ids.index(key)
+        if position < len(new_questions) and new_questions[position].id not in old_ids:
+            return new_questions[position].line
+        return quiz_line
+
+    return [content.Problem(filename, line_of(key), ngettext(
         "question '%(id)s' has answers from %(num)d learner and is no longer in the quiz: their answers stay in "
         "their records, but the class reports will not show it. Keep its {#%(id)s} to keep its history.",
         "question '%(id)s' has answers from %(num)d learners and is no longer in the quiz: their answers stay in "
@@ -200,7 +210,8 @@ def next_module_filename(course: Course, slug: str) -> str:
     return f"{position:02d}-{slug}.md"
 
 
-def create_module(session: Session, course: Course, *, slug: str, text: str, author: User) -> tuple[Module | None, Checked]:
+def create_module(session: Session, course: Course, *, slug: str, text: str,
+                  author: User) -> tuple[Module | None, Checked]:
     if not SLUG.match(slug):
         raise InvalidInput(_("Use lower-case letters, digits and single hyphens."))
     if any(module.slug == slug for module in course.modules):

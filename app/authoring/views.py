@@ -304,7 +304,8 @@ def restore(slug: str, module_slug: str, number: int):
     if revision is None:
         abort(404)
     try:
-        checked = services.restore_revision(db.session, module, revision, expected_version=_expected_version(form.version.data),
+        checked = services.restore_revision(db.session, module, revision,
+                                            expected_version=_expected_version(form.version.data),
                                             author=current_user)
     except Conflict:
         db.session.rollback()

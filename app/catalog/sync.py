@@ -83,7 +83,8 @@ def sync_course(session: Session, result: content.CourseResult, folder: Path, *,
         conflicts = _conflicts(course, parsed, result.path)
         if conflicts:
             return CourseSyncOutcome(parsed.slug, "conflict", conflicts + [
-                "nothing was changed; export the course to keep the browser version, or sync --force to take the files"])
+                "nothing was changed; export the course to keep the browser version, or sync --force to take the "
+                "files"])
 
     details: list[str] = []
     if course is None:

@@ -24,7 +24,9 @@ def asset(course_slug: str, path: str):
         return Response(status=304, headers={"ETag": f'"{etag}"'})
     response = Response(found.data, mimetype=found.content_type)
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "private, max-age=3600"
+    # Revalidated on every use (a 304 while unchanged): a trainer who replaces an image under the same path must see
+    # the new one at once, as the upload page promises.
+    response.headers["Cache-Control"] = "private, no-cache"
     # An image is never a document: even a forged file cannot run script in our origin.
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Content-Disposition"] = "inline"

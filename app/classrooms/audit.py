@@ -1,8 +1,8 @@
 """The audit log as people read it: a label for each action code, and each event's details as labelled values.
 
 The codes stay what is stored and what the filter sends; only the page shows labels. Details are stored as the
-services wrote them (slugs, role codes, naive UTC times as ISO text); here None is left out, times are shown in the
-installation's zone and roles by their labels.
+services wrote them (titles as they were then, role codes, naive UTC times as ISO text); here None is left out,
+times are shown in the installation's zone and roles by their labels.
 """
 
 from datetime import datetime
@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "co_trainer_added": _l("Co-trainer added"),
     "co_trainer_removed": _l("Co-trainer removed"),
     "accounts_created": _l("Class accounts created"),
+    "learner_joined": _l("Learner joined the class"),
     "learner_removed": _l("Learner removed from the class"),
     "learner_left": _l("Learner left the class"),
     "password_reset": _l("New passphrase given"),

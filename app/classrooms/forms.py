@@ -1,7 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, SubmitField
-from wtforms import TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.auth.forms import audience_choices
@@ -29,7 +37,8 @@ class JoinForm(FlaskForm):
 
 
 class LiveCodeForm(FlaskForm):
-    code = StringField(_l("Session code"), validators=[DataRequired(), Length(max=12)],
+    code = StringField(_l("Session code"),
+                       validators=[DataRequired(_l("Type the session code shown on the board.")), Length(max=12)],
                        description=_l("The six characters on the board."),
                        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
     submit = SubmitField(_l("Join the session"))

@@ -20,6 +20,7 @@ from app.auth.models import User
 from app.catalog.models import Module
 from app.classrooms.codes import LIVE_CODE_LENGTH, random_code
 from app.classrooms.models import Classroom, ClassroomMember, LiveAnswer, LiveSession
+from app.classrooms.names import told_apart
 from app.classrooms.services import record_audit
 from app.content import normalise_answer
 from app.errors import Conflict, InvalidInput
@@ -91,12 +92,17 @@ def _unused_live_code(session: Session) -> str:
 def start_live_session(session: Session, actor: User, classroom: Classroom, module: Module) -> LiveSession:
     if module.archived or not module_steps(module):
         raise InvalidInput(_("This module cannot be presented."))
+    if session.scalar(select(LiveSession.id).where(LiveSession.classroom_id == classroom.id,
+                                                   LiveSession.ended_at.is_(None)).limit(1)) is not None:
+        # Children's screens would offer two sessions to join; one at a time keeps the class together.
+        raise Conflict(_("A live session is already running in this class: present it, or end it before starting "
+                         "another."))
     live = LiveSession(classroom_id=classroom.id, module_id=module.id, code=_unused_live_code(session),
-                       step=0, question_state="none", version=1, started_by_id=actor.id)
+                       step=0, question_state="none", version=1, started_by_id=actor.id, opened_questions=[])
     session.add(live)
     session.flush()
     record_audit(session, actor, "live_session_started", classroom=classroom, code=live.code,
-                 module=module.slug, course_id=module.course_id)
+                 module=module.title, course_id=module.course_id)
     return live
 
 
@@ -105,11 +111,13 @@ def _next_state(live: LiveSession, steps: list[Step], action: str) -> dict[str, 
     is_question = step is not None and step.kind == "question"
     state = live.question_state
     if action == "next" and live.step < len(steps) - 1:
-        return {"step": live.step + 1, "question_state": "none"}
+        return _arrive_at(live, steps, live.step + 1)
     if action == "back" and live.step > 0:
-        return {"step": live.step - 1, "question_state": "none"}
+        return _arrive_at(live, steps, live.step - 1)
     if action == "open" and is_question and state in ("none", "closed", "revealed"):
-        return {"question_state": "open"}
+        opened = live.opened_questions or []
+        key = step.question["id"]
+        return {"question_state": "open", "opened_questions": opened if key in opened else [*opened, key]}
     if action == "close" and is_question and state == "open":
         return {"question_state": "closed"}
     if action == "reveal" and is_question and state in ("open", "closed"):
@@ -117,6 +125,14 @@ def _next_state(live: LiveSession, steps: list[Step], action: str) -> dict[str, 
     if action == "end":
         return {"ended_at": utcnow()}
     raise InvalidInput(_("This control does not apply to the current step."))
+
+
+def _arrive_at(live: LiveSession, steps: list[Step], number: int) -> dict[str, Any]:
+    """A question asked before comes back closed, not unopened: its answers stand and can be revealed again without
+    reopening it to changes."""
+    question = steps[number].question
+    asked = question is not None and question["id"] in (live.opened_questions or [])
+    return {"step": number, "question_state": "closed" if asked else "none"}
 
 
 def control_live_session(session: Session, actor: User, classroom: Classroom, live: LiveSession, module: Module,
@@ -139,7 +155,7 @@ def control_live_session(session: Session, actor: User, classroom: Classroom, li
     if action == "end":
         stored = store_practice_answers(session, live, module)
         record_audit(session, actor, "live_session_ended", classroom=classroom, code=live.code,
-                     module=module.slug, answers=stored)
+                     module=module.title, answers=stored)
 
 
 def store_practice_answers(session: Session, live: LiveSession, module: Module) -> int:
@@ -150,9 +166,13 @@ def store_practice_answers(session: Session, live: LiveSession, module: Module) 
         question = questions.get(answer.question_key)
         session.add(PracticeAnswer(user_id=answer.user_id, module_id=module.id, live_session_id=live.id,
                                    question_key=answer.question_key, response=answer.response,
-                                   correct=bool(question) and grade_question(question, answer.response).correct))
+                                   correct=bool(question) and answer_accepted(question, answer.response)))
     session.flush()
     return len(answers)
+
+
+def answer_accepted(question: dict[str, Any], response: Any) -> bool:
+    return grade_question(question, response).correct
 
 
 def clean_response(question: dict[str, Any], choices: list[str], text: str) -> Any:
@@ -175,7 +195,8 @@ def record_live_answer(session: Session, user: User, live: LiveSession, module: 
         raise Conflict(_("This question is closed."))
     response = clean_response(step.question, choices, text)
     if response is None:
-        raise InvalidInput(_("Choose an answer first."))
+        raise InvalidInput(_("Type an answer first.") if step.question["type"] == "short_answer"
+                           else _("Choose an answer first."))
     now = utcnow()
     session.execute(
         _insert(session, LiveAnswer)
@@ -190,6 +211,7 @@ class SummaryRow:
     step: Step
     answered: int
     correct: int
+    asked: bool = True  # False when the presenter never opened the question
 
     @property
     def percent_correct(self) -> float | None:
@@ -200,9 +222,13 @@ def ended_session_summary(session: Session, live: LiveSession, steps: list[Step]
     """Each question of an ended session: how many answered, how many rightly (from the practice answers the
     end saved, graded then)."""
     counts = {key: (answered, int(correct or 0)) for key, answered, correct in session.execute(
-        select(PracticeAnswer.question_key, func.count(), func.sum(case((PracticeAnswer.correct.is_(True), 1), else_=0)))
+        select(PracticeAnswer.question_key, func.count(),
+               func.sum(case((PracticeAnswer.correct.is_(True), 1), else_=0)))
         .where(PracticeAnswer.live_session_id == live.id).group_by(PracticeAnswer.question_key))}
-    return [SummaryRow(step, *counts.get(step.question["id"], (0, 0))) for step in steps if step.question]
+    opened = live.opened_questions
+    return [SummaryRow(step, *counts.get(step.question["id"], (0, 0)),
+                       asked=opened is None or step.question["id"] in opened)
+            for step in steps if step.question]
 
 
 @dataclass(frozen=True)
@@ -227,9 +253,9 @@ def answer_distribution(session: Session, live: LiveSession, question: dict[str,
         bars = [(Markup(option["html"]).striptags(), counts.get(option["id"], 0),  # nosec B704
                  bool(option.get("correct")))
                 for option in question.get("options") or []]
-    members = session.execute(select(User.id, User.display_name).join(
+    names = told_apart(session.execute(select(User.id, User.display_name, User.username).join(
         ClassroomMember, ClassroomMember.user_id == User.id).where(ClassroomMember.classroom_id == live.classroom_id)
-    ).all()
+    ).all())
     answered_by = {user_id for user_id, _response in answers}
-    not_answered = sorted((name for user_id, name in members if user_id not in answered_by), key=str.casefold)
-    return Distribution(answered=len(responses), class_size=len(members), bars=bars, not_answered=not_answered)
+    not_answered = sorted((name for user_id, name in names.items() if user_id not in answered_by), key=str.casefold)
+    return Distribution(answered=len(responses), class_size=len(names), bars=bars, not_answered=not_answered)

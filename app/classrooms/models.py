@@ -45,6 +45,16 @@ class ClassroomMember(db.Model):
     account_created_by_trainer: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class ErasedMembership(db.Model):
+    """A class an erased learner was in, by the anonymous key their attempts now carry: the class's item analysis
+    and standards mastery keep counting those answers, as the account page promises."""
+
+    __tablename__ = "erased_memberships"
+
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"), primary_key=True)
+    anonymous_member: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
 class Assignment(db.Model):
     __tablename__ = "assignments"
 
@@ -69,6 +79,9 @@ class LiveSession(db.Model):
     step: Mapped[int] = mapped_column(Integer, default=0)  # index into the session's steps (sections, questions)
     question_state: Mapped[str] = mapped_column(String(16), default="none")  # none | open | closed | revealed
     version: Mapped[int] = mapped_column(Integer, default=1)  # bumps on every change: the students' ETag
+    # Keys of the questions the presenter opened, so the ended session can tell "not asked" from "nobody answered".
+    # None on sessions from before this was kept: their summary cannot tell.
+    opened_questions: Mapped[list[str] | None] = mapped_column(JSON)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)

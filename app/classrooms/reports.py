@@ -15,12 +15,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from app.auth.models import User
-from app.catalog.models import ContentRevision, Course, Module
-from app.classrooms.models import Classroom, ClassroomMember
+from app.catalog.models import ContentRevision, Course, Module, StandardEntry
+from app.classrooms.models import Classroom, ClassroomMember, ErasedMembership
+from app.classrooms.names import told_apart
 from app.classrooms.queries import class_assignments
 from app.content import normalise_answer
 from app.errors import NotFound
@@ -72,9 +73,10 @@ class Cell:
     def score_text(self) -> str:
         return "" if self.score is None else f" {self.score:.0f}%"
 
-    def text(self, labels: dict[str, str], overdue: bool = False) -> str:
-        """The words on screen and in the CSV."""
-        words = labels[self.status] if self.score is None else f"{labels[self.status]} {self.score:.0f}%"
+    def text(self, labels: dict[str, str], overdue: bool = False, with_score: bool = True) -> str:
+        """The words on screen and in the CSV (whose score has a column of its own, as a number)."""
+        words = labels[self.status] if self.score is None or not with_score \
+            else f"{labels[self.status]} {self.score:.0f}%"
         if overdue:
             words += f" ({labels['overdue']})"
         if self.practice:
@@ -97,6 +99,11 @@ class Grid:
 
     def cell(self, user: User, column: Column) -> Cell:
         return self.cells.get((user.id, column.module.id), NOT_STARTED)
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        """Each learner's name as the grid shows it: with the username where two share a display name."""
+        return told_apart((user.id, user.display_name, user.username) for user in self.learners)
 
     @cached_property
     def _completed_per_module(self) -> Counter:
@@ -144,13 +151,16 @@ class Grid:
 
 
 def report_columns(session: Session, classroom: Classroom) -> list[Column]:
-    """The assigned modules, in assignment order; a course assignment brings all its active modules."""
+    """The assigned modules, in the order a learner meets them: courses by their earliest due date, each course's
+    modules in course order. A course assignment brings all its active modules."""
     columns: dict[int, Column] = {}
+    course_order: dict[int, int] = {}
     for row in class_assignments(session, classroom.id):
+        course_order.setdefault(row.course.id, len(course_order))
         modules = [row.module] if row.module else row.course.active_modules
         for module in modules:  # rows come in due order: a module's first assignment is its earliest due date
             columns.setdefault(module.id, Column(row.course, module, row.assignment.due_at))
-    return list(columns.values())
+    return sorted(columns.values(), key=lambda column: (course_order[column.course.id], column.module.position))
 
 
 def class_learners(session: Session, classroom: Classroom) -> list[User]:
@@ -189,7 +199,8 @@ def progress_grid(session: Session, classroom: Classroom) -> Grid:
             .group_by(QuizAttempt.user_id, QuizAttempt.module_id))
     }
     practice = {
-        (user_id, module_id): (int(correct or 0), answered) for user_id, module_id, correct, answered in session.execute(
+        (user_id, module_id): (int(correct or 0), answered)
+        for user_id, module_id, correct, answered in session.execute(
             select(PracticeAnswer.user_id, PracticeAnswer.module_id,
                    func.sum(case((PracticeAnswer.correct.is_(True), 1), else_=0)), func.count())
             .where(PracticeAnswer.user_id.in_(in_class), PracticeAnswer.module_id.in_(module_ids))
@@ -219,13 +230,24 @@ def grid_csv(grid: Grid) -> str:
     buffer = io.StringIO()
     buffer.write(EXCEL_UTF8_MARK)
     writer = csv.writer(buffer)
-    headings = [f"{column.label} ({grid.labels['due'] % {'when': local_time(column.due_at)}})" if column.due_at
-                else column.label for column in grid.columns]
+    # Per module its status in words and, for a quiz, the best score as a bare number: a spreadsheet can sort and
+    # average that column.
+    headings = []
+    for column in grid.columns:
+        headings.append(f"{column.label} ({grid.labels['due'] % {'when': local_time(column.due_at)}})"
+                        if column.due_at else column.label)
+        if column.module.has_quiz:
+            headings.append(_("%(module)s: best score (%%)", module=column.label))
+
+    def values(cells: list[Cell]) -> Iterable[Any]:
+        for cell, column in zip(cells, grid.columns, strict=True):
+            yield cell.text(grid.labels, cell.overdue_in(column), with_score=False)
+            if column.module.has_quiz:
+                yield "" if cell.score is None else round(cell.score)
+
     rows: Iterable[list[Any]] = [
         [_("Learner"), _("Username"), *headings],
-        *([user.display_name, user.username,
-           *[cell.text(grid.labels, cell.overdue_in(column)) for cell, column in zip(cells, grid.columns, strict=True)]]
-          for user, cells in grid.rows),
+        *([user.display_name, user.username, *values(cells)] for user, cells in grid.rows),
     ]
     for row in rows:
         writer.writerow([csv_safe(value) for value in row])
@@ -271,6 +293,18 @@ def describe_response(question: dict | None, response: Any) -> str:
               for option in question.get("options") or []}
     chosen = response if isinstance(response, list) else [response]
     return "; ".join(labels.get(option_id, "?") for option_id in chosen) or _("(no answer)")
+
+
+def describe_wrong_answer(question: dict, response: Any) -> str:
+    """A wrong response for item analysis. A multiple-choice answer can be wrong by what it leaves out: ticking
+    only one of two right options must not read as if that right option were the mistake."""
+    described = describe_response(question, normalise_answer(response) if isinstance(response, str) else response)
+    if question["type"] != "multiple" or not isinstance(response, list) or not response:
+        return described
+    # Sanitised HTML in, plain text out.
+    missed = [Markup(option["html"]).striptags() for option in question.get("options") or []  # nosec B704
+              if option.get("correct") and option["id"] not in response]
+    return _("%(chosen)s (missed: %(missed)s)", chosen=described, missed="; ".join(missed)) if missed else described
 
 
 def _line(question: dict | None, key: str, response: Any, correct: bool) -> AnswerLine:
@@ -349,21 +383,28 @@ def assigned_module(session: Session, classroom: Classroom, module_id: int) -> C
     raise NotFound()
 
 
+def _class_attempt_ids(classroom: Classroom, module_ids: list[int], pick):
+    """One submitted attempt per learner and module, `pick` (func.min: the first, func.max: the latest), for the
+    class's members and for its former members who erased their accounts (counted by their anonymous key)."""
+    submitted = (QuizAttempt.module_id.in_(module_ids), QuizAttempt.status == AttemptStatus.SUBMITTED)
+    members = (select(pick(QuizAttempt.id))
+               .join(ClassroomMember, ClassroomMember.user_id == QuizAttempt.user_id)
+               .where(ClassroomMember.classroom_id == classroom.id, *submitted)
+               .group_by(QuizAttempt.user_id, QuizAttempt.module_id))
+    erased = (select(pick(QuizAttempt.id))
+              .join(ErasedMembership, ErasedMembership.anonymous_member == QuizAttempt.anonymous_member)
+              .where(ErasedMembership.classroom_id == classroom.id, *submitted)
+              .group_by(QuizAttempt.anonymous_member, QuizAttempt.module_id))
+    return union_all(members, erased)
+
+
 def _first_attempt_ids(classroom: Classroom, module_ids: list[int]):
-    """Each member's first submitted attempt per module: what they knew before the feedback taught them."""
-    return (select(func.min(QuizAttempt.id))
-            .join(ClassroomMember, ClassroomMember.user_id == QuizAttempt.user_id)
-            .where(ClassroomMember.classroom_id == classroom.id, QuizAttempt.module_id.in_(module_ids),
-                   QuizAttempt.status == AttemptStatus.SUBMITTED)
-            .group_by(QuizAttempt.user_id, QuizAttempt.module_id))
+    """Each learner's first submitted attempt per module: what they knew before the feedback taught them."""
+    return _class_attempt_ids(classroom, module_ids, func.min)
 
 
 def _latest_attempt_ids(classroom: Classroom, module_ids: list[int]):
-    return (select(func.max(QuizAttempt.id))
-            .join(ClassroomMember, ClassroomMember.user_id == QuizAttempt.user_id)
-            .where(ClassroomMember.classroom_id == classroom.id, QuizAttempt.module_id.in_(module_ids),
-                   QuizAttempt.status == AttemptStatus.SUBMITTED)
-            .group_by(QuizAttempt.user_id, QuizAttempt.module_id))
+    return _class_attempt_ids(classroom, module_ids, func.max)
 
 
 def item_analysis(session: Session, classroom: Classroom, module: Module) -> list[ItemStats]:
@@ -379,9 +420,7 @@ def item_analysis(session: Session, classroom: Classroom, module: Module) -> lis
         options = question.get("options") or []
         chosen = Counter(option_id for response, _correct in given
                          for option_id in (response if isinstance(response, list) else [response]))
-        wrong = Counter(describe_response(question, normalise_answer(response) if isinstance(response, str)
-                                          else response)
-                        for response, correct in given if not correct)
+        wrong = Counter(describe_wrong_answer(question, response) for response, correct in given if not correct)
         common_wrong, common_count = wrong.most_common(1)[0] if wrong else (None, 0)
         typed = Counter((normalise_answer(response), bool(correct)) for response, correct in given
                         if isinstance(response, str)) if question["type"] == "short_answer" else Counter()
@@ -429,4 +468,13 @@ def standards_mastery(session: Session, classroom: Classroom) -> Mastery:
             for code in (questions[module_id].get(key) or {}).get("standards") or []:
                 cells[(code, module_id)][0] += int(bool(correct))
                 cells[(code, module_id)][1] += 1
-    return Mastery(sorted(standards), columns, {key: (value[0], value[1]) for key, value in cells.items()})
+    return Mastery(_in_registry_order(session, standards), columns,
+                   {key: (value[0], value[1]) for key, value in cells.items()})
+
+
+def _in_registry_order(session: Session, codes: list[str]) -> list[str]:
+    """UDHR-7 before UDHR-10, instruments as courses/standards.yaml lists them; a code the registry no longer has
+    comes last."""
+    positions = dict(session.execute(select(StandardEntry.code, StandardEntry.position)
+                                     .where(StandardEntry.code.in_(codes))).all()) if codes else {}
+    return sorted(codes, key=lambda code: (code not in positions, positions.get(code, 0), code))

@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from app.auth.models import Audience, Role, User
@@ -38,6 +38,34 @@ def record_audit(session: Session, actor: User, action: str, *, classroom: Class
     session.add(event)
     session.flush()
     return event
+
+
+ERASED_LABEL = "(erased account)"
+
+
+def audit_events_naming(session: Session, user: User) -> list[AuditEvent]:
+    """The audit log's events by or about this person, oldest first: as actor, as target, or in a batch of class
+    accounts (`accounts_created` lists every username it made)."""
+    candidates = session.scalars(select(AuditEvent).where(or_(
+        AuditEvent.actor_id == user.id, AuditEvent.target_user_id == user.id,
+        and_(AuditEvent.action == "accounts_created", AuditEvent.created_at >= user.created_at)))
+        .order_by(AuditEvent.created_at, AuditEvent.id)).all()
+    return [event for event in candidates if event.actor_id == user.id or event.target_user_id == user.id
+            or user.username in ((event.details or {}).get("usernames") or [])]
+
+
+def forget_in_audit_log(session: Session, user: User) -> None:
+    """An erased account's username leaves the audit log: events keep what was done, no longer to or by whom.
+    Called before the username is replaced."""
+    for event in audit_events_naming(session, user):
+        if event.actor_id == user.id:
+            event.actor_label = ERASED_LABEL
+        details = dict(event.details or {})
+        if details.get("username") == user.username:
+            details["username"] = ERASED_LABEL
+        if user.username in (details.get("usernames") or []):
+            details["usernames"] = [ERASED_LABEL if name == user.username else name for name in details["usernames"]]
+        event.details = details  # a new dict: a JSON column notices assignment, not changes inside
 
 
 def _unused_join_code(session: Session) -> str:
@@ -103,6 +131,7 @@ def join_classroom(session: Session, user: User, typed_code: str) -> tuple[Class
     joined = _add_member(session, classroom, user)
     if joined:
         _enrol_in_assigned_courses(session, [user], classroom)
+        record_audit(session, user, "learner_joined", classroom=classroom, target=user, username=user.username)
     return classroom, joined
 
 
@@ -203,7 +232,7 @@ def class_members(session: Session, classroom: Classroom) -> list[User]:
 
 
 def _describe(assignment: Assignment, course: Course, module: Module | None) -> dict:
-    return {"course": course.slug, "module": module.slug if module else None,
+    return {"course": course.title, "module": module.title if module else None,
             "due_at": assignment.due_at.isoformat(timespec="minutes") if assignment.due_at else None}
 
 

@@ -2,6 +2,7 @@
 /live), and the audit log for admins (/admin/audit)."""
 
 import re
+from datetime import datetime
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.access import (
@@ -21,8 +23,8 @@ from app.access import (
     signed_in,
 )
 from app.catalog.models import Course, Module
-from app.classrooms import live as live_sessions
 from app.classrooms import audit, queries, reports, services
+from app.classrooms import live as live_sessions
 from app.classrooms.codes import LIVE_CODE_LENGTH, normalise_code, plausible_code
 from app.classrooms.forms import (
     AccountsForm,
@@ -36,11 +38,12 @@ from app.classrooms.forms import (
     StartLiveForm,
 )
 from app.classrooms.models import ClassroomMember, LiveAnswer, LiveSession
+from app.classrooms.names import repeated
 from app.errors import DomainError, NotFound
 from app.extensions import client_ip, db, limiter, utcnow
 from app.learning.queries import standards_by_code
 from app.local_time import local_time, utc_from_local
-from app.one_shot import already_used, mark_used, one_shot_token
+from app.one_shot import claim, one_shot_token
 
 bp = Blueprint("classes", __name__, url_prefix="/classes", template_folder="templates")
 bp.before_request(gate(is_trainer))
@@ -111,7 +114,10 @@ def _readable_courses() -> list[Course]:
 def show(classroom_id: int):
     classroom = _classroom(classroom_id)
     page = queries.class_page(db.session, classroom)
-    courses = _readable_courses()
+    # The courses this class already works on come first, then those written for its audience, then the rest.
+    assigned = {row.course.id for row in page.assignments}
+    courses = sorted(_readable_courses(), key=lambda course: (
+        course.id not in assigned, classroom.audience not in (course.audiences or [])))
     assign_form = AssignmentForm()
     assign_form.target.choices = _assignment_choices(courses)
     assign_form.due_at.description = _("Date and time in %(zone)s.", zone=current_app.config["TIME_ZONE"])
@@ -152,14 +158,13 @@ def reset_password(classroom_id: int, user_id: int):
         abort(403)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    once = request.args.get("once")
-    if already_used(once):
+    if not claim(db.session, request.args.get("once"), scope=f"user-{member.id}"):
+        db.session.rollback()
         flash(_("That passphrase was already changed: the card shown then is the valid one. Ask for a new "
                 "passphrase again if it is lost."), "warning")
         return redirect(url_for("classes.show", classroom_id=classroom.id))
     passphrase = services.reset_member_password(db.session, current_user, classroom, member)
     db.session.commit()
-    mark_used(once)
     return render_template("classrooms/cards.html", classroom=classroom, accounts=[(member, passphrase)],
                            reset=True)
 
@@ -193,7 +198,8 @@ def create_accounts(classroom_id: int):
     if request.method == "GET":
         form.once.data = one_shot_token()
     if form.validate_on_submit():
-        if already_used(form.once.data):
+        if not claim(db.session, form.once.data, scope="accounts"):
+            db.session.rollback()
             flash(_("These accounts were already created, and their cards were shown once. If a card is lost, "
                     "give that learner a new passphrase from the list below."), "warning")
             return redirect(url_for("classes.show", classroom_id=classroom.id))
@@ -201,12 +207,19 @@ def create_accounts(classroom_id: int):
             accounts = services.create_learner_accounts(
                 db.session, current_user, classroom, username_prefix=form.username_prefix.data,
                 count=form.count.data or 0, display_names=(form.display_names.data or "").splitlines())
+            db.session.commit()
         except DomainError as error:
             db.session.rollback()
             form.username_prefix.errors.append(error.message)
+        except IntegrityError:  # another form took one of these usernames at the same moment
+            db.session.rollback()
+            form.username_prefix.errors.append(_("Someone else created accounts with this prefix at the same "
+                                                 "moment: send the form again for the next free numbers."))
         else:
-            db.session.commit()
-            mark_used(form.once.data)
+            twice = repeated(user.display_name for user, _passphrase in accounts)
+            if twice:
+                flash(_("Listed more than once: %(names)s. Their cards differ by username, and the class pages "
+                        "show the username beside the name.", names=", ".join(twice)), "warning")
             # The only time these passphrases exist in clear: this response (no-store), never the database or log.
             return render_template("classrooms/cards.html", classroom=classroom, accounts=accounts, reset=False)
     return render_template("classrooms/accounts.html", classroom=classroom, form=form)
@@ -234,10 +247,18 @@ def assign(classroom_id: int):
         flash(_("Choose a course or module, and a valid due date."), "error")
         return redirect(url_for("classes.show", classroom_id=classroom.id))
     course, module = _assignment_target(form.target.data)
-    if _commit_or_flash(lambda: services.assign_work(db.session, current_user, classroom, course, module,
-                                                     utc_from_local(form.due_at.data))):
+    due_at = utc_from_local(form.due_at.data)
+    if _commit_or_flash(lambda: services.assign_work(db.session, current_user, classroom, course, module, due_at)):
         flash(_("Assigned. Every learner in the class is enrolled."), "success")
+        _warn_if_past(due_at)
     return redirect(url_for("classes.show", classroom_id=classroom.id))
+
+
+def _warn_if_past(due_at: datetime | None) -> None:
+    """A due date already gone is allowed (a late entry of last week's homework) but is more often a slip."""
+    if due_at is not None and due_at < utcnow():
+        flash(_("The due date %(when)s has already passed: unfinished work shows as overdue at once. Change the due "
+                "date if that was a slip.", when=local_time(due_at)), "warning")
 
 
 @bp.route("/<int:classroom_id>/assignments/<int:assignment_id>/due", methods=["POST"])
@@ -247,10 +268,11 @@ def change_due(classroom_id: int, assignment_id: int):
     form = DueForm()
     if not form.validate_on_submit():
         abort(400)
-    services.change_assignment_due(db.session, current_user, classroom, assignment,
-                                   utc_from_local(form.due_at.data))
+    due_at = utc_from_local(form.due_at.data)
+    services.change_assignment_due(db.session, current_user, classroom, assignment, due_at)
     db.session.commit()
     flash(_("Due date changed."), "success")
+    _warn_if_past(due_at)
     return redirect(url_for("classes.show", classroom_id=classroom.id))
 
 
@@ -282,7 +304,8 @@ def report_csv(classroom_id: int):
     body = reports.grid_csv(reports.progress_grid(db.session, classroom))
     day = local_time(utcnow(), "%Y-%m-%d")
     name = re.sub(r"[^\w]+", "-", classroom.name.casefold()).strip("-_") or f"class-{classroom.id}"
-    ascii_name = re.sub(r"[^a-z0-9]+", "-", name.encode("ascii", "ignore").decode()).strip("-") or f"class-{classroom.id}"
+    ascii_name = (re.sub(r"[^a-z0-9]+", "-", name.encode("ascii", "ignore").decode()).strip("-")
+                  or f"class-{classroom.id}")
     # filename* carries the class's name in any script; filename is the fallback for old clients.
     disposition = (f'attachment; filename="{ascii_name}-progress-{day}.csv"; '
                    f"filename*=UTF-8''{quote(f'{name}-progress-{day}.csv')}")
@@ -334,7 +357,12 @@ def start_live(classroom_id: int):
     module = db.session.get(Module, form.module_id.data)
     if module is None or not can_read_course(current_user, module.course):
         raise NotFound()
-    live = live_sessions.start_live_session(db.session, current_user, classroom, module)
+    try:
+        live = live_sessions.start_live_session(db.session, current_user, classroom, module)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("classes.show", classroom_id=classroom.id))
     db.session.commit()
     return redirect(url_for("classes.presenter", classroom_id=classroom.id, session_id=live.id))
 
@@ -386,7 +414,6 @@ def control_live(classroom_id: int, session_id: int, action: str):
     if _commit_or_flash(lambda: live_sessions.control_live_session(
             db.session, current_user, classroom, live, module, action, int(form.version.data))) and action == "end":
         flash(_("Session ended. Each learner's answers are saved as practice."), "success")
-        return redirect(url_for("classes.show", classroom_id=classroom.id))
     return redirect(url_for("classes.presenter", classroom_id=classroom.id, session_id=live.id))
 
 
@@ -438,10 +465,12 @@ def leave_class(classroom_id: int):
 @learner_bp.route("/live", methods=["POST"])
 @limiter.limit("20 per 10 minutes", methods=["POST"], key_func=_per_user_key)
 def enter_live_code():
-    form = LiveCodeForm(prefix=LIVE_FORM_PREFIX)
-    if not form.validate_on_submit():
-        abort(400)
-    return redirect(url_for("classroom_learner.live", code=normalise_code(form.code.data)))
+    live_form = LiveCodeForm(prefix=LIVE_FORM_PREFIX)
+    if live_form.validate_on_submit():
+        return redirect(url_for("classroom_learner.live", code=normalise_code(live_form.code.data)))
+    # An empty or malformed box: the page again, the message under the field (the class form stays blank).
+    return render_template("classrooms/join.html", form=JoinForm(formdata=None), live_form=live_form,
+                           classes=queries.classes_of_learner(db.session, current_user))
 
 
 def _followed_session(code: str) -> tuple[LiveSession, Module]:
@@ -465,7 +494,11 @@ def _stage(live: LiveSession, module: Module) -> dict:
         mine = db.session.scalar(select(LiveAnswer.response).where(
             LiveAnswer.session_id == live.id, LiveAnswer.user_id == current_user.id,
             LiveAnswer.question_key == step.question["id"]))
-    return {"live": live, "module": module, "step": step, "mine": mine, "form": FlaskForm()}
+    # Once revealed, a typed answer is told whether it was accepted: the child cannot compare "١٨" with "18" alone.
+    mine_accepted = (live_sessions.answer_accepted(step.question, mine)
+                     if mine is not None and live.question_state == "revealed" else None)
+    return {"live": live, "module": module, "step": step, "mine": mine, "mine_accepted": mine_accepted,
+            "form": FlaskForm()}
 
 
 def _live_etag(live: LiveSession) -> str:

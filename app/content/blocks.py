@@ -89,7 +89,8 @@ def scan_blocks(lines: list[str], first_line: int, path: str) -> tuple[list[Bloc
         if current is not None:
             opened = f":::{current.kind}" if isinstance(current, Callout) else ":::quiz"
             problems.append(
-                Problem(path, number, f"callouts cannot be nested: close '{opened}' (line {current.line}) with ':::' first")
+                Problem(path, number,
+                        f"callouts cannot be nested: close '{opened}' (line {current.line}) with ':::' first")
             )
             nested_depth += 1
             continue
@@ -101,7 +102,8 @@ def scan_blocks(lines: list[str], first_line: int, path: str) -> tuple[list[Bloc
         else:
             if kind not in CALLOUT_KINDS:
                 problems.append(
-                    Problem(path, number, f"unknown callout kind '{kind}' (use one of: {', '.join(CALLOUT_KINDS)}, quiz)")
+                    Problem(path, number,
+                            f"unknown callout kind '{kind}' (use one of: {', '.join(CALLOUT_KINDS)}, quiz)")
                 )
             current = Callout(kind=kind, argument=rest, line=number, first_line=number + 1)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import pickle
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def _parse_course_folder(
 
     if not SLUG.fullmatch(slug):
         problems.append(
-            Problem(shown_folder, 1, f"course folder name '{slug}' is not a valid slug (lower-case letters, digits, hyphens)")
+            Problem(shown_folder, 1,
+                    f"course folder name '{slug}' is not a valid slug (lower-case letters, digits, hyphens)")
         )
     if not inside_root(folder, root):
         problems.append(Problem(shown_folder, 1, "symlink points outside the courses folder; not read"))
@@ -171,7 +173,7 @@ def _check_across_modules(folder: Path, modules: list[Module], problems: list[Pr
                 )
             else:
                 first_use[question.id] = (module.filename, question.line)
-    for previous, module in zip(modules, modules[1:]):
+    for previous, module in itertools.pairwise(modules):
         if previous.position == module.position:
             problems.append(
                 Problem(
@@ -195,7 +197,8 @@ def check_library(courses_dir: Path, *, workers: int | None = None) -> LibraryRe
     usable_registry = registry if registry.instruments or not has_errors(registry_problems) else None
     try:
         folders = sorted(
-            (courses_dir / entry.name for entry in os.scandir(courses_dir) if entry.is_dir() and not entry.name.startswith(".")),
+            (courses_dir / entry.name for entry in os.scandir(courses_dir)
+             if entry.is_dir() and not entry.name.startswith(".")),
             key=lambda folder: folder.name,
         )
     except OSError as error:

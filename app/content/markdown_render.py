@@ -307,7 +307,7 @@ class FragmentBatch:
                 # An unclosed fence or HTML block swallowed a separator, or footnotes would pool at the end:
                 # convert one by one.
                 converted = [markdown_converter().convert(self.sources[index]) for index in pending]
-            for index, html_piece in zip(pending, converted):
+            for index, html_piece in zip(pending, converted, strict=True):
                 results[index] = html_piece.strip()
         self.results = results
         return results

@@ -96,11 +96,13 @@ def parse_course_source(
     summary = front_matter.text("summary")
     audiences = front_matter.text_list("audiences", lambda value, line: _check_audience(value, line, front_matter))
     if audiences == [] and "audiences" in front_matter.entries:
-        front_matter.error(front_matter.entries["audiences"].line, f"'audiences' needs at least one of: {', '.join(AUDIENCES)}")
+        front_matter.error(front_matter.entries["audiences"].line,
+                           f"'audiences' needs at least one of: {', '.join(AUDIENCES)}")
     language = front_matter.text("language")
     if language is not None and not LANGUAGE_TAG.fullmatch(language):
         front_matter.error(
-            front_matter.entries["language"].line, f"'language' must be a BCP 47 tag like en, fr or es-419, not '{language}'"
+            front_matter.entries["language"].line,
+            f"'language' must be a BCP 47 tag like en, fr or es-419, not '{language}'"
         )
         language = None
     minutes = front_matter.positive_int("estimated_minutes")
@@ -224,7 +226,8 @@ def parse_module_source(
     context.problems.extend(block_problems)
     quiz_blocks = [block for block in blocks if isinstance(block, QuizBlock)]
     for extra in quiz_blocks[1:]:
-        context.report(extra.line, f"a module may contain only one quiz (the first starts on line {quiz_blocks[0].line})")
+        context.report(extra.line,
+                       f"a module may contain only one quiz (the first starts on line {quiz_blocks[0].line})")
 
     batch = FragmentBatch()
     quiz_drafts = [parse_quiz(block, module_slug=slug, context=context, batch=batch) for block in quiz_blocks]

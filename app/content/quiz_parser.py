@@ -26,8 +26,11 @@ CODE_SEPARATOR = re.compile(r"[\s,;]+")
 def normalise_answer(text: str) -> str:
     """How short answers are compared: case-insensitive, runs of whitespace reduced to one space, and punctuation
     at either end ignored ("Article 1." and "«article 1»" match "Article 1"; "34/169" keeps its slash). NFKC
-    first, so that full-width digits and letters typed on some phones match their usual forms."""
+    first, so that full-width digits and letters typed on some phones match their usual forms; digits of every
+    script become 0-9, so "١٨" (an Arabic keyboard's 18) and "۱۸" match "18"."""
     folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    if not folded.isascii():
+        folded = "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in folded)
     start, end = 0, len(folded)
     while start < end and unicodedata.category(folded[start]).startswith("P"):
         start += 1
@@ -353,7 +356,8 @@ def _check_question(question: DraftQuestion, context: RenderContext) -> None:
             if question.multiple:
                 context.report(line, "a true/false question cannot be 'multiple'")
             if correct != 1:
-                context.report(line, "true/false question needs exactly one correct answer: mark True or False with [x]")
+                context.report(line,
+                               "true/false question needs exactly one correct answer: mark True or False with [x]")
         else:
             question.type = "multiple" if question.multiple else "single"
             if len(options) < 2:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, ScalarNode
 
-from .frontmatter import NULL_TAG, Document, FrontMatter, describe, index_mapping, parse_front_matter
 from .files import read_text_file
+from .frontmatter import NULL_TAG, Document, FrontMatter, describe, index_mapping, parse_front_matter
 from .model import DEFAULT_UNIT, UNIT_CITATION_WORDS, Instrument, Problem, Standard, StandardsRegistry
 
 INSTRUMENT_KINDS = ("treaty", "declaration", "principles", "guidance", "general-comment", "case-law")

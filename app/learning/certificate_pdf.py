@@ -23,13 +23,14 @@ def pdf_available() -> bool:
     return FONT_PATH.is_file() and all(importlib.util.find_spec(name) is not None for name in ("fpdf", "uharfbuzz"))
 
 
-def render_certificate(certificate: Certificate, verify_url: str) -> bytes:
+def render_certificate(certificate: Certificate, verify_url: str, instruments: list[str]) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_title(_("Certificate of completion"))
     pdf.set_creator("Article 26")
     pdf.set_auto_page_break(False)
+    pdf.set_margins(22, 22, 22)  # every line inside the frame drawn 12 mm from the edge
     pdf.add_page()
     pdf.add_font(FONT_FAMILY, fname=str(FONT_PATH))
     pdf.set_text_shaping(True)
@@ -51,9 +52,9 @@ def render_certificate(certificate: Certificate, verify_url: str) -> bytes:
     line(_("completed the course"), 14, 8, (74, 85, 96))
     line(certificate.course_title, 20, 11)
     line(_("on %(date)s", date=local_time(certificate.issued_at, "%Y-%m-%d")), 14, 9, (74, 85, 96))
-    if certificate.standards:
+    if instruments:
         pdf.ln(2)
-        line(_("Standards covered:") + " " + ", ".join(certificate.standards), 10, 6, (74, 85, 96))
+        line(_("International standards studied:") + " " + "; ".join(instruments), 10, 6, (74, 85, 96))
     pdf.set_y(pdf.h - 40)
     line(_("Verify this certificate at"), 10, 6, (74, 85, 96))
     line(verify_url, 10, 6, (31, 78, 121))

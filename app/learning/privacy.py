@@ -2,7 +2,7 @@
 
 Erasure keeps the user row as a tombstone (erased=True, random username, personal fields emptied) rather than
 deleting it: quiz attempts and practice answers are anonymised (user_id NULL) so class statistics stay true, and
-the audit log keeps pointing at a row that no longer says who it was.
+the audit log keeps pointing at a row that no longer says who it was (and forgets the username it wrote down).
 """
 
 import secrets
@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session, selectinload
 from app.auth.models import Audience, LoginSession, User
 from app.auth.passwords import verify_password
 from app.catalog.models import ContentRevision, Course, Module
-from app.classrooms.models import Classroom, ClassroomMember, ClassroomTrainer, LiveAnswer
+from app.classrooms.audit import action_label, readable_details
+from app.classrooms.models import Classroom, ClassroomMember, ClassroomTrainer, ErasedMembership, LiveAnswer
+from app.classrooms.services import audit_events_naming, forget_in_audit_log
 from app.errors import InvalidInput
 from app.learning.models import Certificate, Enrolment, ModuleProgress
 from app.quizzes.models import PracticeAnswer, QuizAttempt
@@ -101,6 +103,10 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
         .where(ClassroomMember.user_id == user.id)
     ).all()
     sessions = session.scalars(select(LoginSession).where(LoginSession.user_id == user.id)).all()
+    # The audit log's entries by or about this person (joining a class, a new passphrase ...): theirs to see too.
+    audit = audit_events_naming(session, user)
+    class_names = dict(session.execute(select(Classroom.id, Classroom.name).where(
+        Classroom.id.in_({event.classroom_id for event in audit if event.classroom_id}))).all()) if audit else {}
     return {
         "format": "article26-personal-data",
         "version": EXPORT_FORMAT_VERSION,
@@ -135,19 +141,39 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
                               for membership, name in memberships],
         "signed_in_sessions": [{"started_at": _time(row.created_at), "expires_at": _time(row.expires_at)}
                                for row in sessions],
+        "audit_log": [{"action": action_label(event.action), "by": event.actor_label,
+                       "class": class_names.get(event.classroom_id),
+                       "details": dict(readable_details(_own_part(event.details, user))),
+                       "at": _time(event.created_at)} for event in audit],
     }
+
+
+def _own_part(details: dict[str, Any] | None, user: User) -> dict[str, Any]:
+    """An event's details as this person may see them: a batch of class accounts names only their own."""
+    details = dict(details or {})
+    if "usernames" in details:
+        details.pop("count", None)
+        details["usernames"] = [user.username]
+    return details
 
 
 def erase_account(session: Session, user: User, password: str) -> None:
     """Erase the account after checking the password. Answers stay, anonymised; everything personal goes."""
     if not verify_password(user.password_hash, password or ""):
         raise InvalidInput(_("The password is wrong."))
-    for model in (QuizAttempt, PracticeAnswer):
-        session.execute(update(model).where(model.user_id == user.id).values(user_id=None)
-                        .execution_options(synchronize_session=False))
+    anonymous_member = secrets.token_hex(16)
+    class_ids = session.scalars(select(ClassroomMember.classroom_id).where(ClassroomMember.user_id == user.id)).all()
+    session.add_all(ErasedMembership(classroom_id=class_id, anonymous_member=anonymous_member)
+                    for class_id in class_ids)
+    session.execute(update(QuizAttempt).where(QuizAttempt.user_id == user.id)
+                    .values(user_id=None, anonymous_member=anonymous_member)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(PracticeAnswer).where(PracticeAnswer.user_id == user.id).values(user_id=None)
+                    .execution_options(synchronize_session=False))
     for model in (ModuleProgress, Enrolment, Certificate, LiveAnswer, ClassroomMember, ClassroomTrainer,
                   LoginSession):
         session.execute(delete(model).where(model.user_id == user.id).execution_options(synchronize_session=False))
+    forget_in_audit_log(session, user)
     user.username = f"erased-{secrets.token_hex(12)}"
     user.display_name = ""
     user.email = None

@@ -208,6 +208,17 @@ def standards_by_code(session: Session, codes: list[str]) -> dict[str, StandardE
     return {entry.code: entry for entry in session.scalars(_STANDARDS_BY_CODE, {"codes": list(codes)})}
 
 
+def instruments_covered(session: Session, codes: list[str]) -> list[str]:
+    """The instruments these standard codes belong to, by name, in registry order: what a certificate names (its
+    article-by-article list is for the verification page)."""
+    if not codes:
+        return []
+    rows = session.execute(select(StandardEntry.instrument_title, func.min(StandardEntry.position))
+                           .where(StandardEntry.code.in_(codes)).group_by(StandardEntry.instrument_title)
+                           .order_by(func.min(StandardEntry.position))).all()
+    return [title for title, _position in rows]
+
+
 @dataclass(frozen=True)
 class CourseHeading:
     id: int

@@ -65,6 +65,8 @@ def enrol(slug: str):
     services.enrol(db.session, current_user, course)
     db.session.commit()
     flash(_("You are enrolled in %(title)s.", title=course.title), "success")
+    if request.args.get("start") and course.active_modules:  # "Start the course": enrolled, on to its first module
+        return redirect(url_for("learning.module", slug=course.slug, module_slug=course.active_modules[0].slug))
     return redirect(url_for("learning.course", slug=course.slug))
 
 
@@ -122,6 +124,7 @@ def dashboard():
 def certificate(certificate_id: int):
     certificate = owned_certificate_or_404(certificate_id)
     return render_template("learning/certificate.html", certificate=certificate,
+                           instruments=queries.instruments_covered(db.session, certificate.standards or []),
                            pdf_available=certificate_pdf.pdf_available())
 
 
@@ -132,7 +135,8 @@ def certificate_download(certificate_id: int):
     if not certificate_pdf.pdf_available():
         abort(404)
     verify_url = url_for("learning.verify", code=certificate.code, _external=True)
-    data = certificate_pdf.render_certificate(certificate, verify_url)
+    data = certificate_pdf.render_certificate(
+        certificate, verify_url, queries.instruments_covered(db.session, certificate.standards or []))
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="certificate-{certificate.id}.pdf"'})
 
@@ -158,7 +162,9 @@ def verify(code: str):
         raise NotFound(_("No certificate can be verified with this code. Check it with the holder: they may "
                          "also have chosen to hide it."))
     standards = queries.standards_by_code(db.session, certificate.standards or [])
-    return render_template("learning/verify.html", certificate=certificate, standards=standards)
+    # Whoever holds the link may check it; a search engine must not list a defender's name beside a course.
+    return render_template("learning/verify.html", certificate=certificate, standards=standards), \
+        {"X-Robots-Tag": "noindex, nofollow, noarchive"}
 
 
 @bp.route("/standards")
@@ -170,7 +176,8 @@ def standards():
 @login_required
 def export_data():
     data = privacy.export_user_data(db.session, current_user)
-    filename = f"article26-{current_user.username}-{utcnow().date().isoformat()}.json"
+    # No username in the name: a file name is what a seized phone's download list shows first.
+    filename = f"article26-my-data-{utcnow().date().isoformat()}.json"
     return Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

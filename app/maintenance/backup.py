@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import sqlite3
+
 # pg_dump and pg_restore run by absolute path with argument lists, never through a shell.
 import subprocess  # nosec B404
 import tarfile

@@ -88,7 +88,8 @@ def grade_short_answer(question: Mapping[str, Any], response: Any) -> QuestionGr
     if not isinstance(response, str) or len(response) > MAX_SHORT_ANSWER_CHARS:
         return WRONG
     given = normalise_answer(response)
-    accepted = {normalise_answer(answer) for answer in question.get("accepted_answers") or () if isinstance(answer, str)}
+    accepted = {normalise_answer(answer) for answer in question.get("accepted_answers") or ()
+                if isinstance(answer, str)}
     correct = bool(given) and given in accepted
     return QuestionGrade(correct=correct, points=1.0 if correct else 0.0)
 

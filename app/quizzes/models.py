@@ -28,6 +28,9 @@ class QuizAttempt(db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True)  # carried by the quiz form; a replay finds it used
     # NULL once the learner erased their account: statistics stay true, the person is gone.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Set with user_id = NULL: one random key per erased account, so a class's statistics can still count each of
+    # its former learners once (ErasedMembership says which classes), without saying who they were.
+    anonymous_member: Mapped[str | None] = mapped_column(String(32), index=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
     revision_id: Mapped[int | None] = mapped_column(ForeignKey("content_revisions.id", ondelete="SET NULL"))
     number: Mapped[int] = mapped_column(Integer)  # 1st, 2nd ... attempt of this learner at this quiz

@@ -116,7 +116,7 @@ def test_the_users_list_offers_each_other_account_its_role_with_the_current_one_
 
 # --- A new passphrase ------------------------------------------------------------------------------------------
 
-CARD = re.compile(r'<dd class="credential">([^<]+)</dd>\s*<dt>Passphrase</dt><dd class="credential">([^<]+)</dd>')
+CARD = re.compile(r'<dd class="credential">([^<]+)</dd>\s*<dt>Passphrase</dt><dd class="credential passphrase">([^<]+)</dd>')
 RESET_ACTION = re.compile(r'action="(/admin/users/(\d+)/passphrase\?once=[^"]+)"')
 
 

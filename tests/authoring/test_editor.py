@@ -277,7 +277,13 @@ def test_uploading_an_image_whose_name_exists_replaces_it_and_says_so(trainer_cl
     newer = PNG + b"a newer picture"
     assert ("Replaced images/corridor.png: every module that shows it now shows the new image."
             in upload(newer, "Corridor.PNG"))
-    assert trainer_client.get("/courses/test-course/assets/images/corridor.png").data == newer
+    served = trainer_client.get("/courses/test-course/assets/images/corridor.png")
+    assert served.data == newer
+    # The browser must ask again before showing a cached copy, or it would show the old picture for a while.
+    assert served.headers["Cache-Control"] == "private, no-cache"
+    revalidated = trainer_client.get("/courses/test-course/assets/images/corridor.png",
+                                     headers={"If-None-Match": served.headers["ETag"]})
+    assert revalidated.status_code == 304
     assert ("images/corridor.png was already uploaded with exactly this content: nothing changed."
             in upload(newer, "corridor.png"))
     with app.app_context():
@@ -490,6 +496,9 @@ def test_renaming_a_question_learners_answered_warns_before_saving(trainer_clien
     preview = trainer_client.post("/author/answered-course/preview", data={"module": "module-1", "source": renamed})
     warnings = [problem["message"] for problem in preview.json["problems"]]
     assert any("question 'm1-single' has answers from 1 learner and" in message for message in warnings), warnings
+    # The warning points at the renamed question's heading, not at the quiz's opening line.
+    renamed_line = 1 + next(number for number, line in enumerate(renamed.splitlines()) if "{#m1-single-renamed}" in line)
+    assert [problem["line"] for problem in preview.json["problems"]] == [renamed_line]
     untouched = trainer_client.post("/author/answered-course/preview",
                                     data={"module": "module-1", "source": module_row(app).source})
     assert untouched.json["problems"] == []

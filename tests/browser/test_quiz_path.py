@@ -89,6 +89,26 @@ def test_answers_are_saved_as_the_learner_goes(page, browser_login, people, cour
     assert page.get_by_label("The presumption of innocence").is_checked()
 
 
+def test_answers_changed_after_the_session_ended_are_not_called_saved_and_come_back_after_signing_in(
+        page, browser_login, people, course):
+    browser_login(page, people.learner)
+    page.goto(QUIZ)
+    page.get_by_role("button", name="Start the quiz").click()
+    page.get_by_label("Article 15").check()
+    expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_be_visible()
+    page.context.clear_cookies()  # signed out elsewhere, or the session expired
+    page.get_by_label("Your answer").fill("Article 26")
+    expect(page.get_by_role("status")).to_contain_text("Not saved")
+    expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_have_count(0)
+
+    browser_login(page, people.learner)  # in the same tab
+    page.goto(QUIZ)
+    assert page.get_by_label("Your answer").input_value() == "Article 26"
+    expect(page.get_by_role("status")).to_contain_text("Answers saved.")  # the copy reached the server
+    page.reload()
+    assert page.get_by_label("Your answer").input_value() == "Article 26" and page.get_by_label("Article 15").is_checked()
+
+
 def test_submitting_with_questions_left_blank_asks_first(page, browser_login, people, course):
     browser_login(page, people.learner)
     page.goto(QUIZ)

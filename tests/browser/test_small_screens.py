@@ -3,20 +3,33 @@ inside its own box instead, so the page around it still fits."""
 
 import pytest
 
+from app.auth.models import User
+from app.catalog.models import Module
+from app.classrooms.live import start_live_session
+from app.classrooms.models import Classroom
+from app.extensions import db
+
 NARROW = {"width": 320, "height": 640}
 
 LEARNER_PAGES = ["/", "/courses", "/courses/test-course", "/courses/test-course/m/module-1",
                  "/courses/test-course/m/module-2/quiz", "/learning", "/standards", "/account", "/join"]
-TRAINER_PAGES = ["/classes", "/classes/{id}", "/classes/{id}/report", "/author/", "/author/test-course",
-                 "/author/test-course/m/module-1", "/author/help/course-format"]
+TRAINER_PAGES = ["/classes", "/classes/{id}", "/classes/{id}/report", "/classes/{id}/live/{live}", "/author/",
+                 "/author/test-course", "/author/test-course/m/module-1", "/author/help/course-format"]
 
 
 @pytest.fixture
-def site(make, people):
+def site(app, make, people):
+    """A class (named in one long word, as teachers sometimes do: it must wrap, not widen every class page) with
+    an assignment and a live session."""
     course = make.course(modules=2, quiz_modules=(2,))
-    classroom = make.classroom(people.trainer, members=[people.learner])
+    classroom = make.classroom(people.trainer, name="Menschenrechtsbildungsklassefortgeschrittene5B",
+                               members=[people.learner])
     make.assignment(classroom, course)
-    return classroom
+    with app.app_context():
+        live = start_live_session(db.session, db.session.get(User, people.trainer.id),
+                                  db.session.get(Classroom, classroom.id), db.session.get(Module, course.modules[1].id))
+        db.session.commit()
+        return {"id": classroom.id, "live": live.id}
 
 
 def overflow(page) -> int:
@@ -33,7 +46,7 @@ def test_no_page_scrolls_sideways_at_320_px(browser, live_server, browser_login,
             browser_login(page, getattr(people, who))
         wide = {}
         for path in paths:
-            response = page.goto(path.format(id=site.id))
+            response = page.goto(path.format(**site))
             assert response.status == 200, path
             if overflow(page) > 0:
                 wide[path] = overflow(page)
@@ -49,7 +62,7 @@ def test_the_class_page_keeps_every_control_in_view_on_a_phone(browser, live_ser
     page = context.new_page()
     try:
         browser_login(page, people.trainer)
-        page.goto(f"/classes/{site.id}")
+        page.goto(f"/classes/{site['id']}")
         edges = page.eval_on_selector_all(
             "main button, main input:not([type=hidden]), main select",
             "els => els.map(e => [e.textContent.trim() || e.name, e.getBoundingClientRect().right])")

@@ -196,8 +196,9 @@ def test_learner_pages_need_a_signed_in_user(app, people, world, who):
 def test_the_predicate_and_the_list_filter_agree_for_everyone(app, make, people, world):
     make.classroom(people.other_trainer, name="Shared", co_trainers=[people.trainer])
     with app.app_context():
-        from app.auth.models import User
         from sqlalchemy.orm import selectinload
+
+        from app.auth.models import User
 
         classrooms = db.session.scalars(select(Classroom).options(selectinload(Classroom.trainers))).all()
         for person in ("learner", "trainer", "other_trainer", "admin"):

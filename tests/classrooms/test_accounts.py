@@ -8,7 +8,7 @@ from app.classrooms.models import AuditEvent, ClassroomMember
 from app.extensions import db
 from tests.conftest import sign_in
 
-CARD = re.compile(r'<dd class="credential">([^<]+)</dd>\s*<dt>Passphrase</dt><dd class="credential">([^<]+)</dd>')
+CARD = re.compile(r'<dd class="credential">([^<]+)</dd>\s*<dt>Passphrase</dt><dd class="credential passphrase">([^<]+)</dd>')
 
 
 def test_passphrases_are_three_short_words_and_two_digits_from_the_bundled_list():
@@ -147,6 +147,38 @@ def test_reloading_the_cards_page_creates_no_second_batch_and_resets_nothing_twi
     again = client.post(reset_url)
     assert again.status_code == 302
     assert "That passphrase was already changed" in client.get(again.location).text
+
+
+def test_a_double_click_answered_by_another_worker_creates_no_second_batch(client, app, make, people):
+    """The second click's request carries the cookie from before the first answer: only the database can tell."""
+    classroom = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    once = ONCE_IN_FORM.search(client.get(f"/classes/{classroom.id}/accounts").text).group(1)
+    cookie_before_the_first_answer = client.get_cookie("a26_session").value
+    form = {"username_prefix": "class5b", "display_names": "Amira\nBen", "once": once}
+    assert len(CARD.findall(client.post(f"/classes/{classroom.id}/accounts", data=form).text)) == 2
+    client.set_cookie("a26_session", cookie_before_the_first_answer)
+    second = client.post(f"/classes/{classroom.id}/accounts", data=form, follow_redirects=True)
+    assert "These accounts were already created" in second.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.username.like("class5b-%"))) == 2
+
+    reset_url = RESET_ACTION.search(client.get(f"/classes/{classroom.id}").text).group(1).replace("&amp;", "&")
+    cookie_before_the_first_answer = client.get_cookie("a26_session").value
+    assert client.post(reset_url).status_code == 200
+    client.set_cookie("a26_session", cookie_before_the_first_answer)
+    assert client.post(reset_url).status_code == 302  # refused: the card first shown stays valid
+
+
+def test_two_children_with_the_same_name_can_be_told_apart(client, make, people, course):
+    classroom = make.classroom(people.trainer)
+    make.assignment(classroom, course)
+    sign_in(client, people.trainer)
+    cards = client.post(f"/classes/{classroom.id}/accounts",
+                        data={"username_prefix": "cm2b", "display_names": "Zoé\nNoah\nzoé"}).text
+    assert "Listed more than once: Zoé, zoé." in cards
+    grid = client.get(f"/classes/{classroom.id}/report").text
+    assert ">Zoé (cm2b-01)</a>" in grid and ">zoé (cm2b-03)</a>" in grid and ">Noah</a>" in grid
 
 
 def test_a_number_that_disagrees_with_the_names_listed_is_questioned(client, make, people):

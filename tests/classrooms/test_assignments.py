@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-
 from sqlalchemy import select
 
 from app.classrooms.models import Assignment, AuditEvent
@@ -29,6 +28,23 @@ def test_assigning_a_course_enrols_every_member_and_later_joiners(client, app, m
     with app.app_context():
         assignment = db.session.scalar(select(Assignment))
         assert assignment.module_id is None and assignment.due_at.isoformat() == "2030-01-31T17:00:00"
+
+
+def test_a_due_date_already_passed_is_accepted_with_a_warning(client, app, make, people, course):
+    classroom = make.classroom(people.trainer, members=[people.learner])
+    sign_in(client, people.trainer)
+    past = client.post(f"/classes/{classroom.id}/assignments",
+                       data={"target": f"course:{course.id}", "due_at": "2020-01-31T17:00"}, follow_redirects=True)
+    assert "Assigned." in past.text
+    assert "The due date 2020-01-31 17:00 UTC has already passed" in past.text
+    with app.app_context():
+        assignment = db.session.scalar(select(Assignment))
+    future = client.post(f"/classes/{classroom.id}/assignments/{assignment.id}/due",
+                         data={"due_at": "2031-05-01T09:00"}, follow_redirects=True)
+    assert "Due date changed." in future.text and "has already passed" not in future.text
+    again = client.post(f"/classes/{classroom.id}/assignments/{assignment.id}/due",
+                        data={"due_at": "2021-05-01T09:00"}, follow_redirects=True)
+    assert "The due date 2021-05-01 09:00 UTC has already passed" in again.text
 
 
 def test_a_single_module_can_be_assigned_once(client, app, make, people, course):

@@ -48,7 +48,7 @@ def test_details_skip_empty_values_and_show_times_locally_and_roles_by_name(app,
     sign_in(client, people.admin)
     client.post(f"/admin/users/{people.learner.id}/role", data={"role": "trainer"})
     page = client.get("/admin/audit").text
-    assert f"Course: {course.slug}; Due: 2030-01-31 17:00 CET" in page
+    assert f"Course: {course.title}; Due: 2030-01-31 17:00 CET" in page
     assert "None" not in page and "Module:" not in page
     assert "due_at" not in page and "2030-01-31T16:00" not in page
     assert "Username: lena; Previous role: Learner; Role: Trainer" in page

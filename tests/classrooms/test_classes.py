@@ -1,11 +1,10 @@
 import re
 
 import pytest
-
 from sqlalchemy import select
 
 from app.classrooms.codes import CODE_ALPHABET, normalise_code
-from app.classrooms.models import Classroom, ClassroomMember, ClassroomTrainer
+from app.classrooms.models import AuditEvent, Classroom, ClassroomMember, ClassroomTrainer
 from app.extensions import db
 from app.learning.models import Enrolment
 from tests.conftest import sign_in
@@ -69,6 +68,9 @@ def test_a_learner_joins_with_the_code_typed_loosely_and_joining_twice_is_harmle
     assert "You are already in Class 5B." in client.get("/join").text
     assert _member_ids(app, classroom.id) == {people.learner.id}
     assert "Class 5B" in client.get("/join").text
+    with app.app_context():  # the class's log shows who joined, once
+        joined = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "learner_joined")).all()
+        assert [(event.actor_id, event.classroom_id) for event in joined] == [(people.learner.id, classroom.id)]
 
 
 def test_a_wrong_code_says_so_without_joining_anything(client, app, make, people):
@@ -163,11 +165,31 @@ class TestJoinAttemptsAreLimited:
         assert anonymous.post("/join", data={"code": "BBBB-BBBB"}).status_code == 401
 
 
-def test_actions_that_cannot_be_undone_ask_first(client, make, people):
-    classroom = make.classroom(people.trainer, members=[people.learner])
+def test_the_class_page_offers_its_own_and_its_audiences_courses_first(client, make, people):
+    make.course("a-police", title="A police course", modules=1, audiences=("police",))
+    assigned = make.course("b-judges", title="B judges course", modules=1, audiences=("judge",))
+    make.course("c-students", title="C students course", modules=1, audiences=("student",))
+    classroom = make.classroom(people.trainer, audience="student")
+    make.assignment(classroom, assigned)
     sign_in(client, people.trainer)
     page = client.get(f"/classes/{classroom.id}").text
-    assert 'data-confirm="Remove lena from the class?"' in page
+    assign_box = page.split('name="target"', 1)[1].split("</select>", 1)[0]
+    order = [title for title in ("A police", "B judges", "C students") if title in assign_box]
+    assert sorted(order, key=assign_box.index) == ["B judges", "C students", "A police"]
+    live_box = page.split('name="module_id"', 1)[1].split("</select>", 1)[0]
+    assert live_box.index("B judges") < live_box.index("C students") < live_box.index("A police")
+
+
+def test_actions_that_cannot_be_undone_ask_first(client, make, people):
+    noah = make.user(username="cm2b-06", display_name="Noah")
+    classroom = make.classroom(people.trainer, members=[people.learner], created_accounts=[noah])
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{classroom.id}").text
+    # The question names the learner as the teacher knows them, and says what removing costs.
+    assert (f'data-confirm="Remove {people.learner.display_name} (lena) from the class? You will no longer see '
+            'their progress here."') in page
+    assert ('data-confirm="Remove Noah (cm2b-06) from the class? You will no longer see their progress here. Nor '
+            'can you give them a new passphrase: they can rejoin with the class code."') in page
     assert 'data-confirm="Make a new join code? The current code stops working at once."' in page
     assert '<script src="/static/js/site.js" defer></script>' in page
 

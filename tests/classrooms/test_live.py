@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.classrooms.live import module_steps
 from app.classrooms.models import AuditEvent, LiveSession
@@ -76,6 +76,19 @@ def test_the_session_code_is_six_unambiguous_characters_and_the_start_is_audited
         assert db.session.scalar(select(AuditEvent.action).order_by(AuditEvent.id.desc())) == "live_session_started"
 
 
+def test_a_second_session_cannot_start_while_one_is_running(app, live, cast):
+    start = {"module_id": cast.modules[2].id}
+    refused = live.presenter.post(f"/classes/{cast.ours.id}/live", data=start, follow_redirects=True)
+    assert "A live session is already running in this class" in refused.text
+    assert "One session at a time" in refused.text and 'id="start-live"' not in refused.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LiveSession)) == 1
+    live.control("end")
+    assert live.presenter.post(f"/classes/{cast.ours.id}/live", data=start).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LiveSession)) == 2
+
+
 def test_students_follow_the_presenter_and_a_poll_is_304_until_something_changes(live, students):
     tablet = students[0]
     page = tablet.get(f"/live/{live.code.lower()}")
@@ -121,6 +134,33 @@ def test_answers_can_change_until_the_question_closes_and_no_answer_leaks_before
     assert "CAT Article 15 is the exclusionary rule." in revealed and "✓</span> correct" in revealed
 
 
+def test_going_back_to_a_question_already_asked_finds_it_closed_and_revealable(live, students):
+    live.go_to_step(2)
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
+    live.control("reveal")
+    live.control("next")
+    live.control("back")
+    assert live.row().question_state == "closed"
+    assert "Answers are closed." in students[0].get(f"/live/{live.code}").text
+    assert live.control("reveal").status_code == 302 and live.row().question_state == "revealed"
+    live.control("next")  # a question never opened still waits to be opened
+    assert live.row().question_state == "none"
+
+
+def test_a_revealed_typed_answer_says_whether_it_was_accepted_whatever_digits_were_typed(live, students):
+    live.go_to_step(5)  # "Which UDHR article is about education? Give the number."
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-short", "text": "٢٦"})  # 26, Arabic digits
+    blank = students[1].post(f"/live/{live.code}/answer", data={"question": "m2-short", "text": " "},
+                             follow_redirects=True)
+    assert "Type an answer first." in blank.text
+    students[1].post(f"/live/{live.code}/answer", data={"question": "m2-short", "text": "25"})
+    live.control("reveal")
+    assert "✓</span> accepted" in students[0].get(f"/live/{live.code}").text
+    assert "✗</span> not accepted" in students[1].get(f"/live/{live.code}").text
+
+
 def bar_counts(html: str) -> list[tuple[str, int]]:
     """(label, count) of each row of the presenter's answer bars."""
     rows = re.findall(r'<span class="bar-label">(.*?)</span>\s*<span class="bar-row"><progress max="\d+" '
@@ -161,8 +201,10 @@ def test_the_presenter_can_see_who_has_not_answered_yet(app, live, students, mak
         db.session.commit()
     joined = live.presenter.get(f"{live.url}/results", headers={"If-None-Match": results.headers["ETag"]})
     assert joined.status_code == 200 and "2 learners have not answered yet" in joined.text and "Zara" in joined.text
-    live.control("close")
-    assert "not-answered" not in live.presenter.get(f"{live.url}/results").text
+    live.control("close")  # still there once closed: who to ask after the lesson
+    assert "2 learners did not answer" in live.presenter.get(f"{live.url}/results").text
+    live.control("end")
+    assert "not-answered" not in live.presenter.get(live.url).text
 
 
 def test_multiple_choice_and_short_answers_are_kept_as_given(app, live, students):
@@ -173,6 +215,10 @@ def test_multiple_choice_and_short_answers_are_kept_as_given(app, live, students
     live.control("open")
     students[0].post(f"/live/{live.code}/answer", data={"question": "m2-short", "text": "  article 26 "})
     assert 'value="article 26"' in students[0].get(f"/live/{live.code}").text
+    # On the (projected) presenter screen, typed words wait behind a closed panel the teacher opens.
+    results = live.presenter.get(f"{live.url}/results").text
+    typed = results.split('<details class="typed-answers"', 1)[1].split("</details>", 1)[0]
+    assert "Show what was typed" in typed and "article 26" in typed and " open" not in typed.split(">", 1)[0]
 
 
 def test_a_double_click_moves_the_session_one_step_not_two(live):
@@ -189,6 +235,8 @@ def test_ending_stores_answers_as_practice_not_as_quiz_attempts(app, live, stude
     live.control("open")
     students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
     students[1].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
+    live.go_to_step(3)
+    live.control("open")  # asked, and nobody answered it
     assert live.control("end").status_code == 302
     with app.app_context():
         practice = db.session.scalars(select(PracticeAnswer).order_by(PracticeAnswer.user_id)).all()
@@ -212,8 +260,10 @@ def test_ending_stores_answers_as_practice_not_as_quiz_attempts(app, live, stude
     assert "Open: learners are answering" not in presenter and live.code not in presenter
     # ... and sums the session up: each question, its answers and the share answered rightly.
     summary = presenter.split('id="summary-title"', 1)[1].split("</table>", 1)[0]
-    assert re.search(r"<td>Question 1 of 5: Which article excludes[^<]*</td><td>2</td>\s*<td>50%</td>", summary)
-    assert re.search(r"<td>Question 2 of 5: [^<]*</td><td>0</td>\s*<td>–</td>", summary)
+    assert re.search(r"<td>Question 1 of 5: Which article excludes[^<]*</td>\s*<td>2</td>\s*<td>50%</td>", summary)
+    assert re.search(r"<td>Question 2 of 5: [^<]*</td>\s*<td>0</td>\s*<td>–</td>", summary)
+    # A question the presenter never opened says so, rather than looking like one nobody could answer.
+    assert re.search(r"<td>Question 3 of 5: [^<]*</td>\s*<td colspan=\"2\">Not asked</td>", summary)
 
 
 def test_students_of_another_class_and_strangers_cannot_follow_or_answer(app, live, people, make):
@@ -225,6 +275,15 @@ def test_students_of_another_class_and_strangers_cannot_follow_or_answer(app, li
         assert outsider.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"}) \
             .status_code == 404
 
+
+
+def test_an_empty_session_code_is_a_field_error_on_the_join_page(students):
+    response = students[0].post("/live", data={"live-code": "  "})
+    assert response.status_code == 200
+    assert "Type the session code shown on the board." in response.text and "Join the session" in response.text
+    # On a phone the box is far down the page: it takes the focus, so its message is what the learner sees.
+    assert re.search(r'<input[^>]*autofocus[^>]*id="live-code"|<input[^>]*id="live-code"[^>]*autofocus', response.text)
+    assert response.text.count("autofocus") == 1
 
 def test_the_learner_finds_the_running_session_from_their_class_page_or_by_code(live, students):
     page = students[0].get("/join").text

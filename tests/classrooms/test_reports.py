@@ -7,8 +7,8 @@ import pytest
 from app.classrooms.reports import csv_safe
 from app.extensions import utcnow
 from tests.classrooms.conftest import ALL_RIGHT, ALL_WRONG, answers
-from tests.conftest import sign_in
-from tests.conftest import counting_queries
+from tests.conftest import counting_queries, sign_in
+from tests.factories import DEFAULT_PASSWORD
 
 
 @pytest.fixture
@@ -49,9 +49,11 @@ def test_the_csv_matches_the_screen_and_cannot_start_a_formula(client, app, make
     assert response.data.startswith(b"\xef\xbb\xbf")  # Excel then reads it as UTF-8
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == ["Learner", "Username", "Test course — Module 1", "Test course — Module 2",
-                       "Test course — Module 3"]
+                       "Test course — Module 2: best score (%)", "Test course — Module 3",
+                       "Test course — Module 3: best score (%)"]
     by_username = {row[1]: row for row in rows[1:]}  # a username may start with "-": quoted too
-    assert by_username["lena"][2:] == ["Not started", "Completed 100%", "Not started"]
+    # The status in words; each quiz's best score as a number a spreadsheet can sort and average.
+    assert by_username["lena"][2:] == ["Not started", "Completed", "100", "Not started", ""]
     assert by_username["sneaky"][0] == "'=HYPERLINK(\"http://evil\")"
     assert by_username["'-dashed"][:2] == ["'@SUM(A1)", "'-dashed"]
 
@@ -64,7 +66,7 @@ def test_a_past_due_date_shows_in_the_grid_and_the_csv_with_the_work_still_open(
     sign_in(client, people.trainer)
     page = client.get(f"/classes/{classroom.id}/report").text
     heading = page.split('<th scope="col">', 2)[2].split("</th>", 1)[0]
-    assert "Due 2020-03-02 09:00 UTC" in heading and "past due" in heading
+    assert '<span class="when">Due 2020-03-02 09:00 UTC</span>' in heading and "due date passed" in heading
     assert ('<span class="visually-hidden">Not passed</span> 0% <span class="badge badge-bad">overdue</span></td>'
             in page)
     assert page.count("overdue") == 1  # module 3 has no due date
@@ -74,8 +76,19 @@ def test_a_past_due_date_shows_in_the_grid_and_the_csv_with_the_work_still_open(
         f'attachment; filename="class-5b-progress-{utcnow():%Y-%m-%d}.csv"; '
         f"filename*=UTF-8''class-5b-progress-{utcnow():%Y-%m-%d}.csv")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][2:] == ["Test course — Module 2 (due 2020-03-02 09:00 UTC)", "Test course — Module 3"]
-    assert rows[1][2:] == ["Not passed 0% (overdue)", "Not started"]
+    assert rows[0][2:] == ["Test course — Module 2 (due 2020-03-02 09:00 UTC)", "Test course — Module 2: best score (%)",
+                           "Test course — Module 3", "Test course — Module 3: best score (%)"]
+    assert rows[1][2:] == ["Not passed (overdue)", "0", "Not started", ""]
+
+
+def test_grid_columns_follow_the_course_order_whatever_order_the_modules_were_assigned_in(client, make, people, cast):
+    classroom = make.classroom(people.trainer, name="Order class", members=[people.learner])
+    make.assignment(classroom, cast.course, cast.modules[2], due_at=datetime(2030, 1, 1))
+    make.assignment(classroom, cast.course, cast.modules[0], due_at=datetime(2030, 6, 1))
+    sign_in(client, people.trainer)
+    rows = list(csv.reader(io.StringIO(client.get(f"/classes/{classroom.id}/report.csv").data.decode("utf-8-sig"))))
+    assert [heading.split(" (")[0] for heading in rows[0][2:]] == [
+        "Test course — Module 1", "Test course — Module 3", "Test course — Module 3: best score"]
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -121,6 +134,51 @@ def test_item_analysis_uses_first_attempts_and_names_the_most_common_wrong_answe
     assert "Case study: The confession" in case and "Read the case study" in case
 
 
+def test_item_analysis_says_what_a_partly_right_multiple_choice_answer_missed(client, make, people, cast):
+    module = cast.modules[1]
+    ali = make.user(username="ali")
+    classroom = make.classroom(people.trainer, name="Item class", members=[people.learner, ali])
+    make.assignment(classroom, cast.course, module)
+    for learner in (people.learner, ali):  # one right option ticked, the other left out
+        make.submitted_attempt(learner, module, answers(2, {**ALL_RIGHT, "multiple": ["a"]}))
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{classroom.id}/items/{module.id}").text
+    multiple = page[page.index("Which rights are guaranteed"):page.index("Torture may be justified")]
+    assert ("Most common wrong answer:\n          <strong>A public hearing (missed: The presumption of innocence)"
+            "</strong> (2)") in multiple
+
+
+def _main(page: str) -> str:
+    return page.split('<main', 1)[1].split("</main>", 1)[0]
+
+
+def test_a_learner_who_erases_their_account_still_counts_in_the_class_statistics(client, app, make, people, cast):
+    """The account page promises it: answers stay, anonymised, so the class's figures stay true."""
+    module = cast.modules[1]
+    # A username no random token on the page could contain by chance (a bare "ali" once matched a CSRF token).
+    ali, bea = make.user(username="ali.walker"), make.user(username="bea")
+    classroom = make.classroom(people.trainer, name="Item class", members=[ali, bea])
+    make.assignment(classroom, cast.course, module)
+    make.submitted_attempt(ali, module, answers(2, ALL_WRONG))
+    make.submitted_attempt(ali, module, answers(2, ALL_RIGHT))
+    make.submitted_attempt(bea, module, answers(2, ALL_RIGHT))
+    sign_in(client, people.trainer)
+    items_url, mastery_url = f"/classes/{classroom.id}/items/{module.id}", f"/classes/{classroom.id}/standards"
+    items_before, mastery_before = client.get(items_url).text, client.get(mastery_url).text
+    assert "50% correct" in items_before and "2 answers" in items_before
+
+    ali_client = app.test_client()
+    sign_in(ali_client, ali)
+    assert ali_client.post("/account/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"}).status_code == 302
+    items_after, mastery_after = client.get(items_url).text, client.get(mastery_url).text
+    assert "ali.walker" not in items_after and "ali.walker" not in mastery_after
+    # The main part only: the menu's sign-out form carries a CSRF token that changes every second.
+    assert _main(items_after) == _main(items_before)  # ali's first attempt still counts, once
+    table = mastery_after.split('<table class="heatmap">', 1)[1].split("</table>", 1)[0]
+    assert table == mastery_before.split('<table class="heatmap">', 1)[1].split("</table>", 1)[0]
+    assert "100%" in table  # both latest attempts right
+
+
 def test_item_analysis_of_a_module_not_assigned_to_the_class_is_404(client, make, people, course):
     classroom = make.classroom(people.trainer)
     sign_in(client, people.trainer)
@@ -131,10 +189,21 @@ def test_the_standards_heat_map_is_a_coloured_table_naming_each_standard(client,
     sign_in(client, people.trainer)
     page = client.get(f"/classes/{results.ours.id}/standards").text
     table = page.split('<table class="heatmap">', 1)[1].split("</table>", 1)[0]
-    assert '<a href="/standards#CAT-15">CAT-15</a> — ' in table and '<a href="/standards#UDHR-26">UDHR-26</a> — ' in table
+    assert '<a class="code" href="/standards#CAT-15">CAT-15</a> — ' in table and '<a class="code" href="/standards#UDHR-26">UDHR-26</a> — ' in table
+    # Rows follow the standards registry (UDHR before CAT, article 7 before 14), not the codes' spelling.
+    assert table.index("UDHR-26") < table.index("CAT-15")
     assert '<th scope="col">Module 2</th>' in table
     # lena's latest attempt at module 2 is all right; nobody answered module 3.
     assert '<td class="heat-4">100%</td>' in table and '<td class="heat-none">–</td>' in table
+
+
+def test_standards_come_in_registry_order_and_unknown_codes_last(app, course):
+    from app.classrooms.reports import _in_registry_order
+    from app.extensions import db
+
+    with app.app_context():
+        assert _in_registry_order(db.session, ["ICCPR-14", "GONE-2", "CAT-15", "ICCPR-7", "UDHR-26"]) == [
+            "UDHR-26", "ICCPR-7", "ICCPR-14", "CAT-15", "GONE-2"]
 
 
 def _grid_queries(app, client, classroom_id):
@@ -165,3 +234,11 @@ def test_the_csv_keeps_a_class_name_in_any_script(client, make, people, cast):
     disposition = client.get(f"/classes/{classroom.id}/report.csv").headers["Content-Disposition"]
     assert f'filename="7b-progress-{utcnow():%Y-%m-%d}.csv"' in disposition  # the ASCII fallback
     assert "filename*=UTF-8''%D0%B3%D1%80%D0%B0%D0%B6%D0%B4%D0%B0%D0%BD%D1%81%D0%BA%D0%B8%D0%B5-" in disposition
+
+
+def test_names_are_told_apart_only_where_they_repeat():
+    from app.classrooms.names import repeated, told_apart
+
+    assert told_apart([(1, "Zoé", "a-01"), (2, "Noah", "a-02"), (3, "ZOÉ", "a-03")]) == {
+        1: "Zoé (a-01)", 2: "Noah", 3: "ZOÉ (a-03)"}
+    assert repeated(["Zoé", "Noah", "ZOÉ"]) == ["ZOÉ", "Zoé"]

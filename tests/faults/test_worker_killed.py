@@ -153,7 +153,7 @@ def test_a_worker_killed_mid_submission_leaves_no_half_written_attempt_and_a_res
             submission.join(timeout=WAIT_SECONDS)
             assert not submission.is_alive()
 
-        statuses = {learner.username: submission.status for (learner, *_), submission in zip(takers, submissions)}
+        statuses = {learner.username: submission.status for (learner, *_), submission in zip(takers, submissions, strict=True)}
         assert statuses[killed_name] is None, "the killed worker's held submission was answered"
         assert set(statuses.values()) <= {302, None}, statuses
         assert_no_attempt_is_half_written(app)

@@ -191,3 +191,8 @@ def test_sign_out_deletes_the_server_side_session(client, app, people):
     client.post("/signout")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 0
+
+
+def test_the_menus_sign_in_link_returns_to_the_page_it_was_on(client):
+    assert 'href="/signin?next=/standards"' in client.get("/standards").get_data(as_text=True)
+    assert 'href="/signin">' in client.get("/").get_data(as_text=True)

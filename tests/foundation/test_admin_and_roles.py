@@ -8,7 +8,6 @@ from app.extensions import db
 from tests.conftest import sign_in
 
 
-
 def test_admin_lists_and_searches_users(client, people):
     sign_in(client, people.admin)
     page = client.get("/admin/users").get_data(as_text=True)

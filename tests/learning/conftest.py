@@ -15,6 +15,9 @@ QUIZ = {
 }
 
 
+INSTRUMENT_TITLES = {"CAT": "Convention against Torture", "ICCPR": "Civil and Political Rights"}
+
+
 def build_course(app, slug="torture-prevention", modules=3, quiz_modules=(), status="published",
                  audiences=("police",), language="en", completion=None, archived=(), title=None):
     """A course with `modules` modules named m1, m2 ...; `quiz_modules` are the numbers (1-based) with a quiz."""
@@ -25,7 +28,7 @@ def build_course(app, slug="torture-prevention", modules=3, quiz_modules=(), sta
                                                        ("ICCPR-7", "ICCPR", "7", "Prohibition of torture")):
             if db.session.get(StandardEntry, code) is None:
                 db.session.add(StandardEntry(code=code, instrument=instrument, article=article, title=title_text,
-                                             instrument_title=title_text if article is None else instrument,
+                                             instrument_title=INSTRUMENT_TITLES[instrument],
                                              position=len(db.session.new) + 1))
         course = Course(slug=slug, title=title or slug.replace("-", " ").capitalize(), summary=f"About {slug}.",
                         audiences=list(audiences), language=language, estimated_minutes=30 * modules,

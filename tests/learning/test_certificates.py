@@ -61,6 +61,8 @@ def test_the_printable_certificate_shows_holder_course_date_and_code(app, make, 
     assert certificate.issued_at.date().isoformat() in html and "Download the PDF" in html
     printed = html.split('<article class="certificate"', 1)[1].split("</article>", 1)[0]
     assert f'<span class="verify-url">http://localhost/verify/{certificate.code}</span>' in printed
+    # The instruments by name, not a row of codes (those are on the verification page).
+    assert "International standards studied: Convention against Torture" in printed and "CAT-2" not in printed
 
 
 @pytest.mark.parametrize("script", NAMES)
@@ -74,6 +76,7 @@ def test_the_pdf_draws_names_in_any_script_with_the_bundled_font(app, make, cour
     # Right-to-left text is stored in visual order.
     assert name in lines or name[::-1] in lines, lines
     assert any(certificate.code in line for line in lines)
+    assert "International standards studied: Convention against Torture" in lines, lines
 
 
 def test_without_the_pdf_library_the_page_says_so_and_the_html_certificate_works(app, make, course_builder,
@@ -93,7 +96,9 @@ def test_the_bundled_font_and_its_licence_ship_with_the_package():
 
 def test_verification_shows_only_name_course_date_and_standards(app, make, course_builder):
     _client, certificate = earn_certificate(app, make, course_builder)
-    html = app.test_client().get(f"/verify/{certificate.code}").get_data(as_text=True)
+    response = app.test_client().get(f"/verify/{certificate.code}")
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow, noarchive"  # never in a search engine
+    html = response.get_data(as_text=True)
     main = html.split('<main', 1)[1].split("</main>")[0]
     assert "Lena Learner" in main and "Torture prevention" in main and "CAT-2" in main
     assert certificate.issued_at.date().isoformat() in main

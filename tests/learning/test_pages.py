@@ -84,10 +84,17 @@ class TestEnrolment:
     def test_self_enrolment_is_a_post_and_idempotent(self, app, client, people, course_builder):
         course_builder()
         sign_in(client, people.learner)
-        assert "Enrol in this course" in text_of(client.get("/courses/torture-prevention"))
+        before = text_of(client.get("/courses/torture-prevention"))
+        # Not begun: one way in, no progress bar at 0% pretending to be enrolled.
+        assert "Start the course" in before and "You have not started this course yet." in before
+        assert "modules completed" not in before.split('id="where-you-are"', 1)[1].split("</section>", 1)[0]
         for _ in range(2):
             assert client.post("/courses/torture-prevention/enrol").status_code == 302
-        assert "Enrol in this course" not in text_of(client.get("/courses/torture-prevention"))
+        after = text_of(client.get("/courses/torture-prevention"))
+        assert "Start the course" not in after
+        assert "modules completed (0%)" in after and "Start: " in after
+        started = client.post("/courses/torture-prevention/enrol?start=1")
+        assert started.headers["Location"] == "/courses/torture-prevention/m/m1"  # on to the first module
         with app.app_context():
             assert [e.source for e in db.session.scalars(select(Enrolment))] == ["self"]
 
@@ -99,8 +106,8 @@ class TestEnrolment:
 
 class TestCoursePage:
     def test_statuses_best_scores_progress_and_resume(self, app, client, people, course_builder):
-        from app.catalog.models import Module
         from app.auth.models import User
+        from app.catalog.models import Module
         from app.learning import services
 
         course_builder(modules=3, quiz_modules=(2,), archived=())
@@ -233,6 +240,13 @@ class TestDashboard:
         assert "Long course: 50%. Short course: 100%." in html
         assert 'width="130.0"' in html  # the 50% bar
 
+    def test_a_course_enrolled_but_never_opened_offers_start_not_resume(self, client, people, course_builder):
+        course_builder(slug="new-course", title="New course", modules=2)
+        sign_in(client, people.learner)
+        client.post("/courses/new-course/enrol")
+        html = text_of(client.get("/learning"))
+        assert "Start: Module 1" in html and "Resume:" not in html
+
     def test_an_empty_dashboard_points_to_the_catalog(self, client, people):
         sign_in(client, people.learner)
         html = text_of(client.get("/learning"))
@@ -252,6 +266,8 @@ class TestStandards:
         html = text_of(client.get("/standards"))
         covered = re.search(r'<li id="CAT-2" class="covered">', html)
         assert covered and '<li id="ICCPR-7" class="">' in html
+        assert "You have covered 1 of the 2 standards taught here" in html
+        assert '<a href="#CAT">Convention against Torture</a>' in html  # the jump list
 
     def test_articles_are_named_by_their_instruments_unit(self, app, client, course_builder):
         course_builder(modules=1)
@@ -268,7 +284,8 @@ class TestStandards:
             ])
             db.session.commit()
         html = text_of(client.get("/standards"))
-        assert re.search(r'<li id="BPUFF-9" class=""><strong>Principle 9</strong> — Firearms', html)
-        assert re.search(r'<li id="NMR-43" class=""><strong>Rule 43</strong> — No torture', html)
+        # Taught by no module: named briefly after the taught ones, still a link target.
+        assert '<span id="BPUFF-9" title="Firearms">Principle 9</span>' in html
+        assert '<span id="NMR-43" title="No torture">Rule 43</span>' in html
         assert re.search(r'<li id="CAT-2" class=""><strong>Article 2</strong> — Absolute prohibition', html)
         assert "Article 9" not in html and "Article 43" not in html

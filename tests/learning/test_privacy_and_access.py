@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -48,13 +49,31 @@ def give_learner_a_record(app, user, course_builder):
 class TestExport:
     def test_the_export_holds_everything_about_the_learner_and_nothing_about_others(self, app, people,
                                                                                      course_builder):
+        from app.classrooms.services import record_audit
+
         client = give_learner_a_record(app, people.learner, course_builder)
         signed_in(app, people.other_learner).post("/courses/torture-prevention/m/m1/complete")
+        with app.app_context():
+            trainer, learner = db.session.get(User, people.trainer.id), db.session.get(User, people.learner.id)
+            classroom = db.session.scalars(select(Classroom)).one()
+            record_audit(db.session, trainer, "password_reset", classroom=classroom, target=learner,
+                         username=learner.username)
+            record_audit(db.session, trainer, "class_created", classroom=classroom, name=classroom.name)
+            record_audit(db.session, trainer, "accounts_created", classroom=classroom, count=2,
+                         usernames=["lena", "omar"])
+            record_audit(db.session, trainer, "accounts_created", classroom=classroom, count=1, usernames=["zoe"])
+            db.session.commit()
         response = client.get("/account/export")
         assert response.status_code == 200 and response.mimetype == "application/json"
-        assert response.headers["Content-Disposition"].startswith("attachment;")
+        # The file's name does not name the account.
+        assert re.fullmatch(r'attachment; filename="article26-my-data-\d{4}-\d\d-\d\d\.json"',
+                            response.headers["Content-Disposition"])
         data = json.loads(response.data)
         assert data["profile"]["username"] == "lena"
+        # The class log's entries about her, in words; not the ones about others.
+        assert [(event["action"], event["by"], event["class"], event["details"]) for event in data["audit_log"]] == [
+            ("New passphrase given", people.trainer.username, "Cohort of lena", {"Username": "lena"}),
+            ("Class accounts created", people.trainer.username, "Cohort of lena", {"Usernames": "lena"})]
         assert [e["course"] for e in data["enrolments"]] == ["torture-prevention"]
         assert {p["module"] for p in data["progress"]} == {"m1", "m2"}
         # Readable without the app: the question and the chosen option in words, beside their ids.
@@ -96,6 +115,30 @@ class TestErasure:
         assert client.get("/learning").status_code == 302  # signed out
         refused = app.test_client().post("/signin", data={"username": "lena", "password": DEFAULT_PASSWORD})
         assert refused.status_code == 200
+
+    def test_erasure_takes_the_username_out_of_the_audit_log(self, app, people, course_builder):
+        from app.classrooms.models import AuditEvent
+        from app.classrooms.services import record_audit
+
+        client = give_learner_a_record(app, people.learner, course_builder)
+        with app.app_context():
+            learner, trainer = db.session.get(User, people.learner.id), db.session.get(User, people.trainer.id)
+            classroom = db.session.scalars(select(Classroom)).one()
+            record_audit(db.session, trainer, "accounts_created", classroom=classroom, count=2,
+                         usernames=[learner.username, "omar"])
+            record_audit(db.session, trainer, "password_reset", classroom=classroom, target=learner,
+                         username=learner.username)
+            record_audit(db.session, learner, "learner_left", classroom=classroom, target=learner,
+                         username=learner.username)
+            db.session.commit()
+        assert client.post("/account/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"}).status_code == 302
+        with app.app_context():
+            events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+            assert "lena" not in json.dumps([(event.actor_label, event.details) for event in events])
+            assert [event.action for event in events] == ["accounts_created", "password_reset", "learner_left"]
+            assert events[0].details["usernames"] == ["(erased account)", "omar"]  # the others stay
+            assert events[1].actor_label == people.trainer.username
+            assert events[2].actor_label == "(erased account)"
 
     def test_the_account_page_links_to_export_and_deletion(self, app, people):
         html = signed_in(app, people.learner).get("/account").get_data(as_text=True)

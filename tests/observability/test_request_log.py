@@ -103,7 +103,7 @@ def test_each_request_is_one_line_without_passwords_emails_cookies_tokens_or_ans
     lines = [record.getMessage() for record in request_records]
     assert len(lines) == learner.requests + editor.requests
     parsed = [REQUEST_LINE.match(line) for line in lines]
-    assert all(parsed), [line for line, match in zip(lines, parsed) if not match]
+    assert all(parsed), [line for line, match in zip(lines, parsed, strict=True) if not match]
     seen = {(match.group(1), match.group(2), match.group(3)) for match in parsed}
     assert ("POST", "/signin", "200") in seen and ("POST", "/signin", "302") in seen
     assert ("POST", editor_path, "302") in seen and ("GET", f"/courses/{course.slug}", "200") in seen

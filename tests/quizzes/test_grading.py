@@ -95,7 +95,8 @@ def test_short_answer_matches_accepted_answers_ignoring_case_and_spacing():
     assert grade_question(SHORT, "Article 14 of the ICCPR").correct is False
 
 
-@pytest.mark.parametrize("typed", ["Article 14.", "article 14!", "«Article 14»", '"14"', "(14)", "１４", "ARTICLE 14 ?"])
+@pytest.mark.parametrize("typed", ["Article 14.", "article 14!", "«Article 14»", '"14"', "(14)", "１４", "ARTICLE 14 ?",
+                                   "١٤", "۱۴", "१४", "Article ١٤"])
 def test_short_answer_ignores_punctuation_at_either_end_and_width(typed):
     assert grade_question(SHORT, typed).correct is True
 

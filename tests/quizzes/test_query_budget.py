@@ -1,7 +1,7 @@
 """The quiz and result pages run a fixed number of SQL statements, however many questions the quiz has."""
 
-from tests.course_builder import write_course
 from tests.conftest import counting_queries
+from tests.course_builder import write_course
 from tests.quizzes.conftest import ALL_RIGHT, ALL_WRONG, start_attempt, submit
 
 # user, module with course, open attempt, its revision's quiz
@@ -49,7 +49,7 @@ def test_the_quiz_and_result_pages_and_the_submission_run_a_bounded_number_of_qu
     large = pages_queries(make, app, login, people, tmp_path / "lib", "large-course", questions=30)
     assert small == large, f"queries grow with the quiz: {small} for 4 questions, {large} for 60"
     budgets = (QUIZ_PAGE_BUDGET, RESULT_PAGE_BUDGET, SUBMISSION_BUDGET)
-    assert all(count <= budget for count, budget in zip(large, budgets)), f"{large} over {budgets}"
+    assert all(count <= budget for count, budget in zip(large, budgets, strict=True)), f"{large} over {budgets}"
 
 
 

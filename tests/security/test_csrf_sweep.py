@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -41,7 +40,7 @@ def test_every_state_changing_route_refuses_a_missing_token(app, people, who):
     for rule, method in state_changing_rules(app):
         response = client.open(example_url(rule), method=method, data={"anything": "x"})
         assert response.status_code == 400, (rule.rule, method, who, response.status_code)
-        assert b"Bad request" in response.data or response.is_json
+        assert b"This form has expired" in response.data or response.is_json
 
 
 def test_a_token_from_another_session_is_refused(app, people):
@@ -53,3 +52,20 @@ def test_a_token_from_another_session_is_refused(app, people):
     response = victim.post("/signout", data={"csrf_token": foreign.group(1)})
     assert response.status_code == 400
     assert victim.get("/account").status_code == 200
+
+
+def test_a_form_sent_after_the_session_ended_says_what_to_do(app, people, make):
+    """The learner's session ended while a quiz page was open: the refusal speaks of the form, not of a token, and
+    offers the way back and a sign-in that returns to the page."""
+    client = app.test_client()
+    response = client.post("/account", data={"csrf_token": "from a session that has ended"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "This form has expired" in page and "CSRF" not in page
+    assert "data-go-back" in page and 'href="/signin?next=/account"' in page
+
+
+def test_a_quiz_submitted_after_the_session_ended_offers_a_sign_in_that_returns_to_it(app):
+    """The submit address is not a page; the nearest page above it (the attempt) leads back to the quiz."""
+    response = app.test_client().post("/courses/c/m/m/quiz/attempts/TOKEN/submit", data={"csrf_token": "stale"})
+    assert 'href="/signin?next=/courses/c/m/m/quiz/attempts/TOKEN"' in response.get_data(as_text=True)
+

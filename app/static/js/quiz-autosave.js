@@ -23,18 +23,59 @@
   var status = form.querySelector("[data-autosave-status]");
   var timer = null;
 
+  // A copy of the answers in this tab until the server has them: if the session ended (or the connection dropped),
+  // the learner signs in again in this tab and, back on the quiz, finds what they had typed.
+  var storageKey = "a26-quiz-answers:" + saveButton.getAttribute("formaction");
+  var fields = Array.prototype.filter.call(form.elements, function (field) {
+    return field.name && field.name !== "csrf_token" && field.type !== "submit";
+  });
+
+  function snapshot() {
+    return fields.map(function (field) {
+      return (field.type === "checkbox" || field.type === "radio") ? field.checked : field.value;
+    });
+  }
+
+  function keepCopy() {
+    try { window.sessionStorage.setItem(storageKey, JSON.stringify(snapshot())); } catch (e) { /* storage off */ }
+  }
+
+  function dropCopy() {
+    try { window.sessionStorage.removeItem(storageKey); } catch (e) { /* storage off */ }
+  }
+
+  function say(text) { if (status) { status.textContent = text || ""; } }
+
+  function restoreCopy() {
+    var kept = null;
+    try { kept = JSON.parse(window.sessionStorage.getItem(storageKey) || "null"); } catch (e) { kept = null; }
+    if (!kept || kept.length !== fields.length) { return; }
+    if (JSON.stringify(kept) === JSON.stringify(snapshot())) { dropCopy(); return; }  // the server has them
+    fields.forEach(function (field, index) {
+      if (field.type === "checkbox" || field.type === "radio") { field.checked = kept[index] === true; }
+      else { field.value = kept[index]; }
+    });
+    say(status && status.getAttribute("data-restored-text"));
+    schedule();
+  }
+
   function save() {
     timer = null;
+    var sent = JSON.stringify(snapshot());
     fetch(saveButton.getAttribute("formaction"), {
       method: "POST",
       body: new FormData(form),
       credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
-      if (status && response.ok) {
-        status.textContent = status.getAttribute("data-saved-text") || "Answers saved.";
+      // A sign-in page reached through a redirect is "ok" too: only the save's own answer counts.
+      if (response.ok && !response.redirected) {
+        if (JSON.stringify(snapshot()) === sent) { dropCopy(); }
+        say(status && status.getAttribute("data-saved-text"));
+      } else {
+        say(status && status.getAttribute("data-failed-text"));
       }
-    }).catch(function () { /* offline: the buttons still work */ });
+    }).catch(function () { say(status && status.getAttribute("data-failed-text")); });
   }
 
   function schedule() {
@@ -42,6 +83,13 @@
     timer = setTimeout(save, 1500);
   }
 
-  form.addEventListener("change", schedule);
-  form.addEventListener("input", schedule);
+  function changed() {
+    say("");  // "Answers saved." would no longer be true
+    keepCopy();
+    schedule();
+  }
+
+  form.addEventListener("change", changed);
+  form.addEventListener("input", changed);
+  restoreCopy();
 }());

@@ -8,6 +8,21 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
 
+  // A second press of a button while the first is still being answered would send the form again, and the browser
+  // shows the last answer: a second batch of accounts, or "already created" instead of the cards. A form is sent
+  // once from a page; the server's own checks (one-shot tokens, attempt tokens) stay the real guard.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || String(form.method).toLowerCase() !== "post") { return; }
+    if (form.hasAttribute("data-sent")) { event.preventDefault(); return; }
+    form.setAttribute("data-sent", "");
+  });
+  // The browser's Back may show this page again as it was left: its forms can be sent again.
+  window.addEventListener("pageshow", function () {
+    var sent = document.querySelectorAll("form[data-sent]");
+    for (var s = 0; s < sent.length; s++) { sent[s].removeAttribute("data-sent"); }
+  });
+
   // "Go back" on an error page: the browser's own Back, which returns to the form with what was typed still in
   // it. Without JavaScript (or without a page to go back to) the link's address is used.
   var backLinks = document.querySelectorAll("a[data-go-back]");
