@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 def told_apart(people: Iterable[tuple[int, str, str]]) -> dict[int, str]:
     """(id, display name, username) -> {id: the name to show}: the display name, with the username beside it
-    wherever another person in the list has the same display name."""
+    wherever another person in the list has the same display name (unless the display name is the username)."""
     people = list(people)
     counts = Counter(name.casefold() for _id, name, _username in people)
-    return {person_id: f"{name} ({username})" if counts[name.casefold()] > 1 else name
+    return {person_id: f"{name} ({username})" if counts[name.casefold()] > 1 and name != username else name
             for person_id, name, username in people}
 
 
