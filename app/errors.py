@@ -1,6 +1,8 @@
 """Domain errors and the one place that maps every error to an HTTP response."""
 
 import logging
+import math
+import time
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -130,10 +132,16 @@ def error_response(status: int, message: str | None = None, headers: dict | None
 
 
 def _too_many_requests(error: HTTPException):
-    """How long to wait, from the limit that was hit (its window); a sign-in pause says why it happens even
-    to the right password."""
-    limit = getattr(getattr(error, "limit", None), "limit", None)
-    seconds = limit.get_expiry() if limit is not None else 60
+    """How long to wait: the time left in the window of the limit that was hit; a sign-in pause says why it happens
+    even to the right password."""
+    from app.extensions import limiter
+
+    breached = limiter.current_limit
+    if breached is not None and breached.breached:
+        seconds = max(1, math.ceil(breached.window[0] - time.time()))
+    else:
+        limit = getattr(getattr(error, "limit", None), "limit", None)
+        seconds = limit.get_expiry() if limit is not None else 60
     minutes = max(1, -(-seconds // 60))
     message = None
     if request.endpoint == "auth.sign_in":
