@@ -196,3 +196,6 @@ def test_sign_out_deletes_the_server_side_session(client, app, people):
 def test_the_menus_sign_in_link_returns_to_the_page_it_was_on(client):
     assert 'href="/signin?next=/standards"' in client.get("/standards").get_data(as_text=True)
     assert 'href="/signin">' in client.get("/").get_data(as_text=True)
+    # With the page's query (a filtered catalog), encoded so that it stays one parameter.
+    filtered = client.get("/courses?audience=police&language=fr").get_data(as_text=True)
+    assert 'href="/signin?next=/courses?audience%3Dpolice%26language%3Dfr"' in filtered

@@ -62,6 +62,7 @@ def test_a_form_sent_after_the_session_ended_says_what_to_do(app, people, make):
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "This form has expired" in page and "CSRF" not in page
     assert "data-go-back" in page and 'href="/signin?next=/account"' in page
+    assert page.count('href="/signin?next=/account"') == 2  # the menu's Sign in returns there too
 
 
 def test_a_quiz_submitted_after_the_session_ended_offers_a_sign_in_that_returns_to_it(app):
