@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, logout_user
 
 from app.access import can_read_course, can_see_facilitator_notes, owns_record
 from app.auth.forms import ConfirmForm
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, error_response
 from app.extensions import db, utcnow
 from app.learning import certificate_pdf, privacy, queries, services
 from app.learning.forms import CatalogFilterForm, DeleteAccountForm, audience_label, language_label
@@ -155,16 +155,19 @@ def certificate_visibility(certificate_id: int):
     return redirect(url_for("learning.certificate", certificate_id=certificate.id))
 
 
+# Whoever holds a verification link may check it; a search engine must not list a defender's name beside a course.
+NOT_FOR_SEARCH_ENGINES = {"X-Robots-Tag": "noindex, nofollow, noarchive"}
+
+
 @bp.route("/verify/<code>")
 def verify(code: str):
     certificate = queries.public_certificate(db.session, code)
     if certificate is None:  # unknown and hidden alike: the page must not tell them apart
-        raise NotFound(_("No certificate can be verified with this code. Check it with the holder: they may "
-                         "also have chosen to hide it."))
+        return error_response(404, _("No certificate can be verified with this code. Check it with the holder: "
+                                     "they may also have chosen to hide it."), NOT_FOR_SEARCH_ENGINES)
     standards = queries.standards_by_code(db.session, certificate.standards or [])
-    # Whoever holds the link may check it; a search engine must not list a defender's name beside a course.
     return render_template("learning/verify.html", certificate=certificate, standards=standards), \
-        {"X-Robots-Tag": "noindex, nofollow, noarchive"}
+        NOT_FOR_SEARCH_ENGINES
 
 
 @bp.route("/standards")
