@@ -304,7 +304,7 @@ def describe_wrong_answer(question: dict, response: Any) -> str:
     # Sanitised HTML in, plain text out.
     missed = [Markup(option["html"]).striptags() for option in question.get("options") or []  # nosec B704
               if option.get("correct") and option["id"] not in response]
-    return _("%(chosen)s (missed: %(missed)s)", chosen=described, missed="; ".join(missed)) if missed else described
+    return _("%(chosen)s (not ticked: %(missed)s)", chosen=described, missed="; ".join(missed)) if missed else described
 
 
 def _line(question: dict | None, key: str, response: Any, correct: bool) -> AnswerLine:

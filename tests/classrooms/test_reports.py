@@ -144,7 +144,7 @@ def test_item_analysis_says_what_a_partly_right_multiple_choice_answer_missed(cl
     sign_in(client, people.trainer)
     page = client.get(f"/classes/{classroom.id}/items/{module.id}").text
     multiple = page[page.index("Which rights are guaranteed"):page.index("Torture may be justified")]
-    assert ("Most common wrong answer:\n          <strong>A public hearing (missed: The presumption of innocence)"
+    assert ("Most common wrong answer:\n          <strong>A public hearing (not ticked: The presumption of innocence)"
             "</strong> (2)") in multiple
 
 
