@@ -69,3 +69,30 @@ def test_the_class_page_keeps_every_control_in_view_on_a_phone(browser, live_ser
     finally:
         context.close()
     assert [name for name, right in edges if right > NARROW["width"]] == []
+
+
+def edge_shadows(page) -> dict:
+    """Which of the heat-map frame's edge shadows show (their opacity), and whether they lie above the cells."""
+    return page.eval_on_selector(".scroll-frame", """frame => {
+        const shown = pseudo => getComputedStyle(frame, pseudo).opacity === "1";
+        return {before: shown("::before"), after: shown("::after"),
+                aboveCells: Number(getComputedStyle(frame, "::after").zIndex) > 1};
+    }""")
+
+
+def test_a_table_that_scrolls_shows_a_shadow_where_more_lies_hidden(browser, live_server, browser_login, people,
+                                                                    site):
+    # The heat-map's cells paint their own background, which hid the box's background shadows.
+    context = browser.new_context(base_url=live_server.url, viewport=NARROW)
+    page = context.new_page()
+    try:
+        browser_login(page, people.trainer)
+        page.goto(f"/classes/{site['id']}/standards")
+        scroller = page.locator(".scroll-frame > .table-scroll")
+        assert scroller.evaluate("box => box.scrollWidth > box.clientWidth")
+        assert edge_shadows(page) == {"before": False, "after": True, "aboveCells": True}
+        scroller.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+        page.wait_for_function("document.querySelector('.scroll-frame').hasAttribute('data-more-before')")
+        assert edge_shadows(page) == {"before": True, "after": False, "aboveCells": True}
+    finally:
+        context.close()

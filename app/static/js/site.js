@@ -35,6 +35,26 @@
     });
   }
 
+  // A table wider than its box scrolls inside it. A shadow at an edge says more lies hidden there; drawn by a frame
+  // above the cells, since cells that paint their own background (the heat-map, the grid's names) hide the box's
+  // own shadows, which stay for pages without this script.
+  var scrollers = document.querySelectorAll(".table-scroll");
+  for (var t = 0; t < scrollers.length; t++) { frameScroller(scrollers[t]); }
+  function frameScroller(scroller) {
+    var frame = document.createElement("div");
+    frame.className = "scroll-frame";
+    scroller.parentNode.insertBefore(frame, scroller);
+    frame.appendChild(scroller);
+    function markHiddenEdges() {
+      var scrolled = Math.abs(scroller.scrollLeft);  // negative in a right-to-left page
+      frame.toggleAttribute("data-more-before", scrolled > 1);
+      frame.toggleAttribute("data-more-after", scrolled + scroller.clientWidth < scroller.scrollWidth - 1);
+    }
+    scroller.addEventListener("scroll", markHiddenEdges, { passive: true });
+    window.addEventListener("resize", markHiddenEdges);
+    markHiddenEdges();
+  }
+
   // Buttons marked data-print open the browser's print dialog; they are shown only when this script runs.
   var printButtons = document.querySelectorAll("[data-print]");
   for (var i = 0; i < printButtons.length; i++) {
