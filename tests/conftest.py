@@ -122,6 +122,16 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')
+
+
+def without_csrf_tokens(html: str) -> str:
+    """The page with its CSRF tokens' values left out, for checks that a short text is absent: a token (random bytes,
+    a timestamp and a signature in base64, on every signed-in page's sign-out form) may hold "omar" or "None" by
+    chance."""
+    return CSRF_VALUE.sub(r'\1"', html)
+
+
 @contextmanager
 def counting_queries(app):
     """Counts the SQL statements run while the block runs (every connection of the app's engine)."""
