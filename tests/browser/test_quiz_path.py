@@ -6,6 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 QUIZ = "/courses/one-quiz/m/module-1/quiz"
+# The autosave posts 1.5 s after the last change (app/static/js/quiz-autosave.js): expect()'s default 5 s left a loaded
+# 2-core machine 3.5 s for the request and the reply.
+AUTOSAVED = 15_000
 
 
 @pytest.fixture
@@ -84,7 +87,7 @@ def test_answers_are_saved_as_the_learner_goes(page, browser_login, people, cour
     page.goto(QUIZ)
     page.get_by_role("button", name="Start the quiz").click()
     page.get_by_label("The presumption of innocence").check()
-    expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_be_visible(timeout=AUTOSAVED)
     page.reload()
     assert page.get_by_label("The presumption of innocence").is_checked()
 
@@ -95,16 +98,16 @@ def test_answers_changed_after_the_session_ended_are_not_called_saved_and_come_b
     page.goto(QUIZ)
     page.get_by_role("button", name="Start the quiz").click()
     page.get_by_label("Article 15").check()
-    expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_be_visible(timeout=AUTOSAVED)
     page.context.clear_cookies()  # signed out elsewhere, or the session expired
     page.get_by_label("Your answer").fill("Article 26")
-    expect(page.get_by_role("status")).to_contain_text("Not saved")
+    expect(page.get_by_role("status")).to_contain_text("Not saved", timeout=AUTOSAVED)
     expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_have_count(0)
 
     browser_login(page, people.learner)  # in the same tab
     page.goto(QUIZ)
     assert page.get_by_label("Your answer").input_value() == "Article 26"
-    expect(page.get_by_role("status")).to_contain_text("Answers saved.")  # the copy reached the server
+    expect(page.get_by_role("status")).to_contain_text("Answers saved.", timeout=AUTOSAVED)  # the copy reached the server
     page.reload()
     assert page.get_by_label("Your answer").input_value() == "Article 26" and page.get_by_label("Article 15").is_checked()
 
