@@ -77,6 +77,10 @@ class TestingConfig(Config):
     # Fast hashes keep the suite quick; production uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     LOG_REQUESTS = False
+    # The suite's own, whatever this machine exports: its times are asserted in UTC, and its limits count in
+    # memory (per test) unless a test asks for Redis.
+    TIME_ZONE = "UTC"
+    REDIS_URL = None
 
 
 class ProductionConfig(Config):
