@@ -86,23 +86,25 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
 
     enrolments = session.execute(
         select(Enrolment, Course.slug, Course.title).join(Course, Course.id == Enrolment.course_id)
-        .where(Enrolment.user_id == user.id).order_by(Enrolment.created_at)
+        .where(Enrolment.user_id == user.id).order_by(Enrolment.created_at, Enrolment.id)
     ).all()
     progress = session.scalars(select(ModuleProgress).where(ModuleProgress.user_id == user.id)
-                               .order_by(ModuleProgress.first_opened_at)).all()
+                               .order_by(ModuleProgress.first_opened_at, ModuleProgress.id)).all()
     attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id)
-                               .options(selectinload(QuizAttempt.answers)).order_by(QuizAttempt.started_at)).all()
+                               .options(selectinload(QuizAttempt.answers))
+                               .order_by(QuizAttempt.started_at, QuizAttempt.id)).all()
     questions = _questions_as_taken(session, list(attempts))
     practice = session.scalars(select(PracticeAnswer).where(PracticeAnswer.user_id == user.id)
-                               .order_by(PracticeAnswer.created_at)).all()
-    live = session.scalars(select(LiveAnswer).where(LiveAnswer.user_id == user.id)).all()
+                               .order_by(PracticeAnswer.created_at, PracticeAnswer.id)).all()
+    live = session.scalars(select(LiveAnswer).where(LiveAnswer.user_id == user.id).order_by(LiveAnswer.id)).all()
     certificates = session.scalars(select(Certificate).where(Certificate.user_id == user.id)
-                                   .order_by(Certificate.issued_at)).all()
+                                   .order_by(Certificate.issued_at, Certificate.id)).all()
     memberships = session.execute(
         select(ClassroomMember, Classroom.name).join(Classroom, Classroom.id == ClassroomMember.classroom_id)
-        .where(ClassroomMember.user_id == user.id)
+        .where(ClassroomMember.user_id == user.id).order_by(ClassroomMember.joined_at, ClassroomMember.classroom_id)
     ).all()
-    sessions = session.scalars(select(LoginSession).where(LoginSession.user_id == user.id)).all()
+    sessions = session.scalars(select(LoginSession).where(LoginSession.user_id == user.id)
+                               .order_by(LoginSession.created_at, LoginSession.token)).all()
     # The audit log's entries by or about this person (joining a class, a new passphrase ...): theirs to see too.
     audit = audit_events_naming(session, user)
     class_names = dict(session.execute(select(Classroom.id, Classroom.name).where(
