@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app import content
-from app.catalog.export import courses_to_export, export_course
+from app.catalog.export import FolderEditsWouldBeLost, courses_to_export, export_course
 from app.catalog.services import sync_standards
 from app.catalog.sync import folder_fingerprint, stored_fingerprint, sync_course
 from app.extensions import db
@@ -94,12 +94,21 @@ def sync_command(path, force):
 @courses_cli.command("export")
 @click.argument("slug", required=False)
 @click.argument("destination", required=False)
-def export_command(slug, destination):
-    """Write a course (or every course) back to DESTINATION (default: COURSES_DIR) in the folder format."""
+@click.option("--force", is_flag=True, help="Overwrite files even where they were changed in the folder.")
+def export_command(slug, destination, force):
+    """Write a course (or every course) back to DESTINATION (default: COURSES_DIR) in the folder format.
+    Exit 1 if a course was not exported because that would overwrite edits made in the folder."""
     target = _courses_dir(destination)
     courses = courses_to_export(db.session, slug)
     if slug and not courses:
         raise click.ClickException(f"no course with the slug {slug!r}")
+    refused = False
     for course in courses:
-        export_course(db.session, course, target)
-        click.echo(f"{course.slug}: exported to {target / course.slug}")
+        try:
+            export_course(db.session, course, target, force=force)
+        except FolderEditsWouldBeLost as refusal:
+            click.echo(str(refusal), err=True)
+            refused = True
+        else:
+            click.echo(f"{course.slug}: exported to {target / course.slug}")
+    sys.exit(1 if refused else 0)

@@ -83,8 +83,9 @@ def sync_course(session: Session, result: content.CourseResult, folder: Path, *,
         conflicts = _conflicts(course, parsed, result.path)
         if conflicts:
             return CourseSyncOutcome(parsed.slug, "conflict", conflicts + [
-                "nothing was changed; export the course to keep the browser version, or sync --force to take the "
-                "files"])
+                "nothing was changed; either `courses export` to keep the browser's version (it refuses to overwrite "
+                "these files: copy your folder edits aside first, then export --force), or `courses sync --force` to "
+                "take the files"])
 
     details: list[str] = []
     if course is None:
@@ -92,7 +93,10 @@ def sync_course(session: Session, result: content.CourseResult, folder: Path, *,
         status: SyncStatus = "created"
     else:
         status = "updated"
-        if course.edited_in_browser and not force and course.source != parsed.meta.source:
+        if course.edited_in_browser and course.source == parsed.meta.source:
+            course.edited_in_browser = False
+            details.append("course.md: the folder now holds the browser's edit")
+        elif course.edited_in_browser and not force and course.source != parsed.meta.source:
             details.append("course.md: kept the browser's edit (export to write it to the folder)")
         elif course.source != parsed.meta.source:
             apply_course_meta(course, parsed.meta)
@@ -126,6 +130,9 @@ def _sync_module(session: Session, course: Course, module: Module | None, parsed
         module.synced_source_hash = source_hash
         return [f"{parsed.filename}: added"]
     details = []
+    if module.edited_in_browser and module.source == parsed.source and not module.archived:
+        module.edited_in_browser = False  # exported, or the same edit made in both places: they agree again
+        details.append(f"{parsed.filename}: the folder now holds the browser's edit")
     if module.edited_in_browser and not force and module.source != parsed.source:
         details.append(f"{parsed.filename}: kept the browser's edit (export to write it to the folder)")
     elif module.source != parsed.source or module.archived:

@@ -189,6 +189,64 @@ def test_browser_edit_is_kept_when_only_the_browser_changed(app, tmp_path):
         assert "Added in the browser." in db.session.scalar(select(Module.source).where(Module.slug == "module-1"))
 
 
+def edit_in_browser(app, slug: str, added: str) -> None:
+    with app.app_context():
+        module = db.session.scalar(select(Module).where(Module.slug == slug))
+        module.edited_in_browser = True
+        module.source = module.source + added
+        db.session.commit()
+
+
+def export(app, *args: str):
+    return app.test_cli_runner().invoke(args=["courses", "export", *args])
+
+
+def test_export_refuses_to_overwrite_a_file_edited_in_the_folder_since_the_last_sync(app, tmp_path):
+    """The conflict's advice ("export to keep the browser's version") must not wipe the folder's own edit."""
+    folder = write_course(tmp_path)
+    run_sync(app, tmp_path)
+    edit_in_browser(app, "module-1", "\nAdded in the browser.\n")
+    folder_edit = (folder / "01-module-1.md").read_text() + "\nAdded in the folder.\n"
+    (folder / "01-module-1.md").write_text(folder_edit)
+    ok, output = run_sync(app, tmp_path)
+    assert not ok and "it refuses to overwrite" in output
+
+    refused = export(app, "test-course", str(tmp_path))
+    assert refused.exit_code == 1
+    assert "not exported, so as not to overwrite what was changed in the folder" in refused.output
+    assert "01-module-1.md" in refused.output and "02-module-2.md" not in refused.output
+    assert (folder / "01-module-1.md").read_text() == folder_edit  # nothing written, not even the other files
+
+    (folder / "02-module-2.md").write_text("unrelated")  # a file the browser did not touch: refused too
+    assert "02-module-2.md" in export(app, "test-course", str(tmp_path)).output
+    forced = export(app, "--force", "test-course", str(tmp_path))
+    assert forced.exit_code == 0 and "Added in the browser." in (folder / "01-module-1.md").read_text()
+
+
+def test_export_over_an_unchanged_folder_needs_no_force(app, tmp_path):
+    folder = write_course(tmp_path)
+    run_sync(app, tmp_path)
+    edit_in_browser(app, "module-1", "\nAdded in the browser.\n")
+    assert export(app, "test-course", str(tmp_path)).exit_code == 0
+    assert "Added in the browser." in (folder / "01-module-1.md").read_text()
+
+
+def test_after_export_and_sync_the_folder_and_the_browser_agree_again(app, tmp_path):
+    """No false conflict later: the module is no longer "edited in the browser since the last sync"."""
+    folder = write_course(tmp_path)
+    run_sync(app, tmp_path)
+    edit_in_browser(app, "module-1", "\nAdded in the browser.\n")
+    assert export(app, "test-course", str(tmp_path)).exit_code == 0
+    ok, output = run_sync(app, tmp_path)
+    assert ok and "01-module-1.md: the folder now holds the browser's edit" in output
+    with app.app_context():
+        assert not db.session.scalar(select(Module.edited_in_browser).where(Module.slug == "module-1"))
+
+    (folder / "01-module-1.md").write_text((folder / "01-module-1.md").read_text() + "\nA later file edit.\n")
+    ok, output = run_sync(app, tmp_path)
+    assert ok and "conflict" not in output and "01-module-1.md: synced" in output
+
+
 @pytest.mark.parametrize("slug", [None, "test-course"])
 def test_export_reproduces_the_synced_files(app, tmp_path, slug):
     source = tmp_path / "source"
