@@ -186,9 +186,11 @@ class QuizReader:
         self.question: DraftQuestion | None = None
         self.scenario: DraftScenario | None = None
         self.section = "prompt"  # prompt | options | explanation
-        self.continues_option = False  # the previous line belongs to an option, so an unindented line continues it
         self.ids: dict[str, int] = {}
         self.reported_stray_text = False
+        # The line of a '>' quotation that is (so far) the last text of the question, before any option: meant as
+        # feedback, it would be shown before the learner answers.
+        self.quote_ends_prompt: int | None = None
 
     def read(self, lines: list[str], first_line: int) -> None:
         fences = FenceTracker()
@@ -253,7 +255,7 @@ class QuizReader:
         self.draft.questions.append(question)
         self.question = question
         self.section = "prompt"
-        self.continues_option = False
+        self.quote_ends_prompt = None
 
     def _start_scenario(self, heading: str, line: int) -> None:
         title, words = _split_braces(heading)
@@ -273,7 +275,6 @@ class QuizReader:
 
     def _keyword(self, keyword: str, value: str, line: int) -> None:
         question = self.question
-        self.continues_option = False
         if keyword == "accept":
             if value and not normalise_answer(value):
                 self.context.report(line, f"'Accept: {value}' is only punctuation, which answers are compared without")
@@ -294,22 +295,27 @@ class QuizReader:
             self.section = "explanation"
 
     def _option(self, correct: bool, text: str, line: int) -> None:
+        if self.section == "prompt" and self.quote_ends_prompt is not None:
+            self.context.report(self.quote_ends_prompt, "this '>' quotation ends the question's text, so learners "
+                                "see it before they answer; to make it an option's feedback, indent it under that "
+                                "option", "warning")
+        self.quote_ends_prompt = None
         if self.section == "explanation":
             self.context.report(line, "options must come before 'Explanation:'")
         if not text:
             self.context.report(line, "option has no text")
         self.question.options.append(DraftOption(correct=correct, line=line, text_lines=[text]))
         self.section = "options"
-        self.continues_option = True
 
     def _feedback(self, indent: str, text: str, line: str, number: int) -> None:
         if self.section == "options":
             self.question.options[-1].feedback_lines.append(text)
-            self.continues_option = True
         elif indent:
             self.context.report(number, "option feedback without an option: '>' lines go under an '- [ ]' option")
         else:  # a quotation in the prompt or the explanation
             self._text(line, number)
+            if self.section == "prompt":
+                self.quote_ends_prompt = number
 
     def _text(self, line: str, number: int, in_code: bool = False) -> None:
         question = self.question
@@ -322,11 +328,13 @@ class QuizReader:
             return
         if self.section == "prompt":
             question.prompt_lines.append(line)
+            if line.strip():
+                self.quote_ends_prompt = None
         elif self.section == "explanation":
             question.explanation_lines.append(line)
         elif not line.strip():
-            self.continues_option = False
-        elif self.continues_option or line[:1].isspace() or in_code:
+            return  # spacing between options
+        elif line[:1].isspace() or in_code:
             option = question.options[-1]
             (option.feedback_lines if option.feedback_lines else option.text_lines).append(line.strip())
         else:

@@ -398,6 +398,35 @@ def test_text_after_the_options(module_problems):
     ]
 
 
+@pytest.mark.parametrize("lines", [
+    ("- [x] a", "- [ ] b", "Unindented trailing text."),  # right under an option: not silently part of "b"
+    ("- [x] a", "  > Feedback.", "Unindented trailing text.", "- [ ] b"),  # nor of a's feedback
+])
+def test_unindented_text_right_after_an_option_is_an_error(module_problems, lines):
+    text = quiz("### Q {#q}", *lines, "Explanation: e.")
+    line = 8 + lines.index("Unindented trailing text.") + 1
+    assert module_problems(text) == [
+        f"m.md:{line}: text after the options belongs to no option: indent it under one, or start 'Explanation:'"
+    ]
+
+
+def test_indented_lines_continue_an_option_and_its_feedback(module_problems):
+    assert module_problems(quiz("### Q {#q}", "- [x] a", "  continued", "  > Feedback", "  more feedback",
+                                "- [ ] b", "Explanation: e.")) == []
+
+
+def test_a_quotation_just_before_the_options_is_questioned(module_problems):
+    """Meant as feedback, it would be shown before the learner answers; a quotation followed by the question is
+    the usual way to quote a rule, and is not questioned."""
+    assert module_problems(quiz("### Q {#q}", "> Meant as feedback?", "- [x] a", "- [ ] b", "Explanation: e.")) == [
+        "m.md:9: warning: this '>' quotation ends the question's text, so learners see it before they answer; to make it an "
+        "option's feedback, indent it under that option"]
+    assert module_problems(quiz("### Q {#q}", "> Article 9.", "", "Which is right?", "- [x] a", "- [ ] b",
+                                "Explanation: e.")) == []
+    assert module_problems(quiz("### Q {#q}", "> Article 9.", "Accept: nine", "Explanation: e.",
+                                "### R {#r}", "- [x] a", "- [ ] b", "Explanation: e.")) == []
+
+
 def test_text_before_the_first_question(module_problems):
     assert module_problems(quiz("Answer these.", *GOOD_QUESTION)) == [
         "m.md:8: text before the first question is not shown: start with '### question'"
