@@ -1,3 +1,6 @@
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, SubmitField
@@ -23,8 +26,18 @@ def audience_label(code: str) -> str:
     return str(AUDIENCE_LABELS.get(code, code))
 
 
+@lru_cache(maxsize=256)
 def language_label(code: str) -> str:
-    return LANGUAGE_LABELS.get(code, code)
+    """The language's own name ("Français (Canada)" for fr-CA), as language pickers show them; the code itself if
+    Babel does not know it."""
+    if code in LANGUAGE_LABELS:
+        return LANGUAGE_LABELS[code]
+    try:
+        locale = Locale.parse(code, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return code
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:]
 
 
 class CatalogFilterForm(FlaskForm):

@@ -226,6 +226,7 @@ class CourseHeading:
     title: str
     status: str
     completion: dict[str, Any]
+    language: str
 
     @property
     def is_published(self) -> bool:
@@ -242,6 +243,7 @@ class ModuleReading:
     toc: list[dict[str, Any]]
     standards: list[str]
     body_html: str
+    objectives: list[str]
 
     @property
     def has_quiz(self) -> bool:
@@ -306,9 +308,9 @@ def _module_page_statement(body_column):
     )
     return (
         select(
-            Course.id, Course.slug, Course.title, Course.status, Course.completion,
+            Course.id, Course.slug, Course.title, Course.status, Course.completion, Course.language,
             Module.id, Module.course_id, Module.slug, Module.title, Module.question_count, Module.toc,
-            Module.standards, body_column,
+            Module.standards, body_column, Module.objectives,
             ModuleProgress.id, ModuleProgress.last_seen_at, ModuleProgress.completed_at, ModuleProgress.best_score,
             ModuleProgress.quiz_passed_at,
             siblings.c.position, siblings.c.module_count, siblings.c.previous_slug, siblings.c.previous_title,
@@ -337,13 +339,13 @@ def module_page(session: Session, reader_id: int, course_slug: str, module_slug:
         "course_slug": course_slug, "module_slug": module_slug, "reader_id": reader_id}).first()
     if row is None:
         return None
-    (course_id, slug, title, status, completion, module_id, module_course_id, module_slug_, module_title,
-     question_count, toc, standards, body_html, progress_id, last_seen_at, completed_at, best_score,
+    (course_id, slug, title, status, completion, language, module_id, module_course_id, module_slug_, module_title,
+     question_count, toc, standards, body_html, objectives, progress_id, last_seen_at, completed_at, best_score,
      quiz_passed_at, position, module_count, previous_slug, previous_title, next_slug, next_title) = row
     return ModulePage(
-        course=CourseHeading(course_id, slug, title, status, completion or {}),
+        course=CourseHeading(course_id, slug, title, status, completion or {}, language),
         module=ModuleReading(module_id, module_course_id, module_slug_, module_title, question_count, toc or [],
-                             standards or [], body_html),
+                             standards or [], body_html, objectives or []),
         progress=(ProgressSnapshot(progress_id, last_seen_at, completed_at, best_score, quiz_passed_at)
                   if progress_id is not None else None),
         position=position,

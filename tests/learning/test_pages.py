@@ -225,6 +225,27 @@ class TestModulePage:
         assert client.get("/courses/torture-prevention/m/nope").status_code == 302
 
 
+class TestCourseLanguage:
+    """A course's words are marked with its language, for screen readers and hyphenation; the site's own words keep
+    the interface's. A module's objectives are shown on its page."""
+
+    def test_module_course_and_quiz_pages_mark_the_courses_language(self, client, make, people):
+        make.course("cours", language="fr-CA", modules=2, quiz_modules=(2,))
+        sign_in(client, people.learner)
+        module = text_of(client.get("/courses/cours/m/module-1"))
+        assert '<h1 lang="fr-CA">Module 1</h1>' in module
+        assert '<div lang="fr-CA"><h2 id="introduction">' in module
+        objectives = module.split('<section class="objectives"', 1)[1].split("</section>", 1)[0]
+        assert "What you will learn" in objectives and '<ul lang="fr-CA"><li>Explain the standard.</li></ul>' in objectives
+        course = text_of(client.get("/courses/cours"))
+        assert '<h1 lang="fr-CA">Test course</h1>' in course and "Français (Canada)" in course
+        client.post("/courses/cours/m/module-2/quiz/attempts")
+        quiz = text_of(client.get("/courses/cours/m/module-2/quiz"))
+        assert 'class="question-prompt" id="prompt-m2-single" lang="fr-CA"' in quiz
+        assert '<ul class="quiz-options" lang="fr-CA">' in quiz
+        assert '<html lang="en"' in quiz  # the interface stays English
+
+
 class TestDashboard:
     def test_in_progress_completed_scores_certificates_and_picture(self, client, people, course_builder):
         course_builder(slug="short-course", title="Short course", modules=1)
