@@ -2,7 +2,7 @@ import re
 
 from sqlalchemy import select
 
-from app.catalog.models import StandardEntry
+from app.catalog.models import Course, CourseStatus, StandardEntry
 from app.extensions import db
 from app.learning.models import Enrolment, ModuleProgress
 from tests.conftest import sign_in
@@ -267,6 +267,21 @@ class TestDashboard:
         client.post("/courses/new-course/enrol")
         html = text_of(client.get("/learning"))
         assert "Start: Module 1" in html and "Resume:" not in html
+
+    def test_a_course_taken_off_the_catalogue_stays_listed_without_dead_links(self, app, client, people,
+                                                                               course_builder):
+        course_builder(slug="long-course", title="Long course", modules=2)
+        sign_in(client, people.learner)
+        client.post("/courses/long-course/m/m1/complete")
+        with app.app_context():
+            course = db.session.scalar(select(Course).where(Course.slug == "long-course"))
+            course.status = CourseStatus.DRAFT  # the trainer unpublished it
+            db.session.commit()
+        html = text_of(client.get("/learning"))
+        assert "Long course" in html and "no longer offered; your progress and scores are kept" in html
+        assert "1 of 2 modules completed (50%)" in html
+        assert 'href="/courses/long-course' not in html and "Resume:" not in html
+
 
     def test_an_empty_dashboard_points_to_the_catalog(self, client, people):
         sign_in(client, people.learner)
