@@ -32,8 +32,7 @@ def check_command(path):
     """Validate every course in PATH (default: COURSES_DIR). Exit 1 when there is an error."""
     library = content.check_library(_courses_dir(path))
     _print_problems(library.problems)
-    click.echo(f"{len(library.courses)} courses checked: {len(library.errors)} errors, "
-               f"{len(library.warnings)} warnings")
+    click.echo(library.summary)
     sys.exit(1 if library.errors else 0)
 
 

@@ -9,10 +9,6 @@ from pathlib import Path
 from .loader import check_library
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.content", description="Check course folders.")
     parser.add_argument("path", nargs="?", default="courses", help="the courses folder (default: courses)")
@@ -24,11 +20,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for problem in (*result.errors, *result.warnings):
         print(problem)
-    errors, warnings = len(result.errors), len(result.warnings)
-    print(
-        f"{_plural(len(result.courses), 'course')} checked: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-    )
-    return 1 if errors else 0
+    print(result.summary)
+    return 1 if result.errors else 0
 
 
 if __name__ == "__main__":

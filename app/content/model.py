@@ -235,3 +235,13 @@ class LibraryResult:
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(problem for problem in self.problems if problem.severity == "warning")
+
+    @property
+    def summary(self) -> str:
+        """`2 courses checked: 1 error, 0 warnings`"""
+        return (f"{_counted(len(self.courses), 'course')} checked: {_counted(len(self.errors), 'error')}, "
+                f"{_counted(len(self.warnings), 'warning')}")
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

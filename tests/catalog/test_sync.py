@@ -273,7 +273,8 @@ def test_check_command_exit_codes(app, tmp_path):
     write_course(tmp_path)
     runner = app.test_cli_runner()
     good = runner.invoke(args=["courses", "check", str(tmp_path)])
-    assert good.exit_code == 0 and "0 errors" in good.output
+    assert good.exit_code == 0 and good.output.splitlines()[-1] == "1 course checked: 0 errors, 0 warnings"
     (tmp_path / "test-course" / "03-module-3.md").write_bytes(b"\xff\xfe binary \x00")
     bad = runner.invoke(args=["courses", "check", str(tmp_path)])
     assert bad.exit_code == 1 and "03-module-3.md:" in bad.output and "Traceback" not in bad.output
+    assert bad.output.splitlines()[-1] == "1 course checked: 1 error, 0 warnings"
