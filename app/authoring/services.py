@@ -147,7 +147,7 @@ def _slug_of(filename: str) -> str:
     return filename.removesuffix(".md").split("-", 1)[-1]
 
 
-# The lines of new_course_source() that hold each field; the body after the front matter is the summary again.
+# The lines of new_course_source() that hold each field.
 NEW_COURSE_FIELD_LINES = {2: "title", 3: "summary", 4: "audiences", 5: "language", 6: "estimated_minutes"}
 
 
@@ -174,8 +174,7 @@ def new_course_source(*, title: str, summary: str, audiences: list[str], languag
         "objectives: []\n"
         "standards: []\n"
         "---\n"
-        f"{summary}\n"
-    )
+    )  # the introduction (the body) is the trainer's to write: the summary is already shown above it
 
 
 def create_course(session: Session, *, slug: str, title: str, summary: str, audiences: list[str], language: str,

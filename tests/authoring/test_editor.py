@@ -365,7 +365,20 @@ def test_the_course_service_names_the_field_it_refuses(app, people):
         assert refused(estimated_minutes=0)[0] == "estimated_minutes"
         assert refused(title="Fair\x1btrial") == (
             "title", "This cannot be saved as written: invalid YAML in front matter: character #x001b is not allowed")
-        assert refused(summary=":::tip")[0] == "summary"  # the summary is also the introduction's text
+        assert refused(summary="Article\x1b 14")[0] == "summary"
+
+
+def test_a_new_course_leaves_the_introduction_to_its_trainer(app, people):
+    """The summary shows above the introduction: repeating it as the introduction showed it twice."""
+    from app.auth.models import User
+    from app.authoring import services
+
+    with app.app_context():
+        course = services.create_course(db.session, author=db.session.get(User, people.trainer.id), slug="fair-trial",
+                                        title="Fair trial", summary=":::tip is only text here", audiences=["judge"],
+                                        language="en", estimated_minutes=45)
+        assert course.summary == ":::tip is only text here" and course.intro_html == ""
+        assert course.source.endswith("standards: []\n---\n")
 
 
 def test_a_course_without_modules_says_so_in_a_paragraph_not_a_numbered_item(trainer_client, make):
