@@ -12,7 +12,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.content import AUDIENCES, LANGUAGE_TAG
@@ -37,6 +45,13 @@ def language_tag(form, field) -> None:
         raise ValidationError(_l("Use a language tag such as en, fr or es-419."))
 
 
+def at_least_one_chosen(form, field) -> None:
+    """DataRequired for a list of tick boxes, without its `required` flag: rendered on every box, that told screen
+    reader users each box must be ticked."""
+    if not field.data:
+        raise StopValidation(_l("Choose at least one audience."))
+
+
 class WholeNumberField(IntegerField):
     """An IntegerField whose range rule alone explains a refused value: text that is not a number is refused once,
     by that rule, not also with "Not a valid integer value."."""
@@ -55,7 +70,7 @@ class NewCourseForm(FlaskForm):
     title = StringField(_l("Title"), filters=[one_line], validators=[DataRequired(), Length(max=200)])
     summary = StringField(_l("Summary"), filters=[one_line], validators=[DataRequired(), Length(max=500)])
     audiences = SelectMultipleField(_l("Audiences"), choices=[SelectChoice(a, a) for a in AUDIENCES],
-                                    validators=[DataRequired(message=_l("Choose at least one audience."))],
+                                    validators=[at_least_one_chosen],
                                     widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     language = StringField(_l("Language (BCP 47 tag)"), default="en", filters=[stripped],
                            validators=[DataRequired(), Length(max=35), language_tag])

@@ -192,7 +192,8 @@ def _edit_source(course: Course, module: Module | None):
                 db.session.rollback()
         else:
             checked = _check(course, module, text)
-    preview_html = _preview_html(checked, module, course)
+    # Text with errors does not render: the pane shows the saved version meanwhile (and says so), not nothing.
+    preview_html = _preview_html(checked, module, course) or _preview_html(None, module, course)
     return render_template("authoring/edit_source.html", course=course, module=module, form=form,
                            checked=checked, conflict=conflict, preview_html=preview_html)
 

@@ -47,6 +47,14 @@ def test_invalid_new_course_shows_field_errors(trainer_client):
                                                         "language": "en", "estimated_minutes": "0"})
     assert response.status_code == 200
     assert b"Use lower-case letters, digits and single hyphens." in response.data
+    assert b"Choose at least one audience." in response.data
+
+
+def test_no_audience_tick_box_claims_to_be_required(trainer_client):
+    """One of them must be ticked, not each: a `required` on every box told screen reader users otherwise."""
+    page = trainer_client.get("/author/new").text
+    boxes = re.findall(r'<input[^>]*name="audiences"[^>]*>', page)
+    assert len(boxes) > 3 and not [box for box in boxes if "required" in box]
 
 
 def test_save_creates_a_revision_and_renders_html(trainer_client, app, course):
@@ -71,9 +79,15 @@ def test_errors_are_shown_with_line_numbers_and_nothing_is_saved(trainer_client,
         "source": broken, "version": str(module.version), "save": "1"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Not saved: fix these problems" in page and re.search(r"Line 6: .*NOPE-99", page)
+    assert "Not saved: fix these problems" in page and re.search(r'>Line 6</a>: .*NOPE-99', page)
     assert "NOPE-99" in page  # the trainer's text stays in the editor
     assert module_row(app).version == module.version
+    # Said in the title, marked on the field, each line a link to the editor; the preview shows the saved version.
+    assert "<title>Not saved: Edit Module 1" in page
+    assert 'aria-describedby="source-hint problems" aria-invalid="true"' in page
+    assert '<a href="#source" data-line="6">Line 6</a>' in page
+    assert "Until the problems are fixed, this shows the saved version." in page
+    assert 'id="introduction"' in page.split('id="rendered-preview"', 1)[1]
 
 
 def test_stale_save_is_refused_and_both_versions_are_shown(app, people, course):
@@ -111,7 +125,7 @@ def test_live_preview_endpoint_returns_sanitised_html_and_problems(trainer_clien
     assert "<script" not in response.json["html"] and "onerror" not in response.json["html"]
     bad = trainer_client.post("/author/test-course/preview", data={"module": "module-1", "source": "no front matter"})
     assert bad.json["problems"] and bad.json["problems"][0]["severity"] == "error"
-    assert "Line 1:" in bad.json["problems_html"] and 'role="alert"' not in bad.json["problems_html"]
+    assert ">Line 1</a>:" in bad.json["problems_html"] and 'role="alert"' not in bad.json["problems_html"]
 
 
 @pytest.mark.parametrize("typed_slug", ["", "with-quiz", "Not A Slug"])
@@ -233,7 +247,7 @@ def test_course_md_cannot_say_published_while_the_course_has_no_modules(trainer_
         "source": course.source.replace("status: draft", "status: published"), "version": str(course.version),
         "save": "1"})
     assert response.status_code == 200
-    assert "Line 7: a course without modules cannot be published: add a module first" in response.text
+    assert "Line 7</a>: a course without modules cannot be published: add a module first" in response.text
     with app.app_context():
         assert db.session.scalar(select(Course.status)) == "draft"
 

@@ -26,6 +26,22 @@ def test_live_preview_renders_the_text_and_its_problems_by_line(page, browser_lo
     expect(page.locator("#problems li").first).to_contain_text("Line 1:")
 
 
+def test_a_refused_save_focuses_its_problems_and_each_line_number_selects_that_line(page, browser_login, people,
+                                                                                    make):
+    source = _open_editor(page, browser_login, people, make)
+    text = source.input_value()
+    source.fill(text.replace("standards: [UDHR-1]", "standards: [NOPE-99]"))
+    page.get_by_role("button", name="Save").click()
+    problems = page.locator("#problems .problems.has-errors")
+    expect(problems).to_be_focused()
+    expect(page.get_by_label("Markdown")).to_have_attribute("aria-invalid", "true")
+    page.locator("#problems a[data-line='6']").click()
+    selected = page.get_by_label("Markdown").evaluate(
+        "box => box.value.slice(box.selectionStart, box.selectionEnd)")
+    assert selected == "standards: [NOPE-99]"
+    expect(page.get_by_label("Markdown")).to_be_focused()
+
+
 def test_the_new_module_page_previews_its_text_as_a_module(page, browser_login, people, make):
     make.course(modules=1, status="draft")
     browser_login(page, people.trainer)

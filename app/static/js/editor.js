@@ -27,8 +27,14 @@
       .then(function (data) {
         if (!data || request !== latest) { return; }
         // Both rendered by the server: the HTML sanitised (nh3 allow-list), the problems escaped and translated.
-        if (data.html) { preview.innerHTML = data.html; }
+        if (data.html) {
+          preview.innerHTML = data.html;
+          var savedNote = document.getElementById("preview-is-saved");
+          if (savedNote) { savedNote.remove(); }
+        }
         problems.innerHTML = data.problems_html || "";
+        var hasErrors = (data.problems || []).some(function (problem) { return problem.severity === "error"; });
+        source.setAttribute("aria-invalid", hasErrors ? "true" : "false");
       })
       .catch(function () { /* offline: the Preview button still works */ });
   }
@@ -40,6 +46,25 @@
   window.addEventListener("beforeunload", function (event) {
     if (unsaved) { event.preventDefault(); event.returnValue = ""; }
   });
+
+  // "Line 43" in the problem list selects that line in the editor (the textarea wraps and has no line numbers).
+  problems.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-line]");
+    if (!link) { return; }
+    event.preventDefault();
+    var lines = source.value.split("\n");
+    var number = Math.min(Number(link.getAttribute("data-line")), lines.length);
+    var start = 0;
+    for (var i = 0; i < number - 1; i++) { start += lines[i].length + 1; }
+    source.focus();
+    source.setSelectionRange(start, start + lines[number - 1].length);
+    // Put the line near the top of the box: the share of the text above it, in the box's scroll height.
+    source.scrollTop = Math.max(0, source.scrollHeight * (start / Math.max(1, source.value.length)) - 40);
+  });
+
+  // After a refused save the list of problems is what the person needs next: it takes the focus.
+  var refused = problems.querySelector(".problems.has-errors[tabindex]");
+  if (refused) { refused.focus(); }
 
   source.addEventListener("input", function () {
     unsaved = true;
