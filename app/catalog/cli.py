@@ -110,4 +110,7 @@ def export_command(slug, destination, force):
             refused = True
         else:
             click.echo(f"{course.slug}: exported to {target / course.slug}")
+    if not (target / "standards.yaml").exists():
+        click.echo(f"note: {target} has no standards.yaml; to check or sync this folder, copy the standards registry "
+                   f"(standards.yaml of the courses folder) beside the courses")
     sys.exit(1 if refused else 0)

@@ -192,6 +192,10 @@ def check_library(courses_dir: Path, *, workers: int | None = None) -> LibraryRe
     if not courses_dir.is_dir():
         problem = Problem(str(courses_dir), 1, "courses folder not found")
         return LibraryResult(registry=None, courses=(), problems=(problem,))
+    if (courses_dir / COURSE_FILENAME).is_file():
+        problem = Problem(str(courses_dir), 1, f"this is one course's folder: check the folder that holds it and "
+                                               f"{REGISTRY_FILENAME} ({courses_dir.resolve().parent})")
+        return LibraryResult(registry=None, courses=(), problems=(problem,))
     registry, registry_problems = load_registry(courses_dir / REGISTRY_FILENAME, root=courses_dir)
     # With no usable registry every code would be "unknown": report the registry, not hundreds of codes.
     usable_registry = registry if registry.instruments or not has_errors(registry_problems) else None

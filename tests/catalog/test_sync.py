@@ -259,6 +259,7 @@ def test_export_reproduces_the_synced_files(app, tmp_path, slug):
     result = app.test_cli_runner().invoke(args=["courses", "export", *([slug] if slug else []), str(exported)]) \
         if slug else app.test_cli_runner().invoke(args=["courses", "export", "", str(exported)])
     assert result.exit_code == 0, result.output
+    assert f"note: {exported} has no standards.yaml" in result.output
     original = {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
     copy_root = exported / "test-course"
     copied = {path.relative_to(copy_root): path.read_bytes() for path in copy_root.rglob("*") if path.is_file()}
@@ -278,3 +279,5 @@ def test_check_command_exit_codes(app, tmp_path):
     bad = runner.invoke(args=["courses", "check", str(tmp_path)])
     assert bad.exit_code == 1 and "03-module-3.md:" in bad.output and "Traceback" not in bad.output
     assert bad.output.splitlines()[-1] == "1 course checked: 1 error, 0 warnings"
+    one_course = runner.invoke(args=["courses", "check", str(tmp_path / "test-course")])
+    assert one_course.exit_code == 1 and "this is one course's folder: check the folder that holds it" in one_course.output
