@@ -223,6 +223,29 @@ def create_module(session: Session, course: Course, *, slug: str, text: str,
     return module, checked
 
 
+def archive_module(session: Session, module: Module, author: User) -> None:
+    """Take a module out of the course: learners no longer see it; their progress, attempts and certificates stay,
+    and the module can be restored. Refused when the course needs it: the last module of a published course, or a
+    module its completion rule names."""
+    course = module.course
+    if course.is_published and course.active_modules == [module]:
+        raise InvalidInput(_("This is the course's only module: add another, or unpublish the course, first."))
+    named = (course.completion or {}).get("modules")
+    if isinstance(named, list) and module.slug in named:
+        raise InvalidInput(_("course.md's completion rule names this module: change the rule first."))
+    catalog.archive_module(session, module, author=author, summary="archived in the browser")
+    module.edited_in_browser = True  # a sync of a folder that still has its file keeps it archived
+
+
+def restore_module(session: Session, module: Module, author: User) -> None:
+    module.archived = False
+    module.version += 1
+    module.edited_in_browser = True
+    session.flush()
+    catalog.add_revision(session, module.course, module, module.source, author=author,
+                         summary="restored in the browser")
+
+
 def save_module(session: Session, module: Module, text: str, *, expected_version: int, author: User,
                 summary: str = "edited") -> Checked:
     """Validate and save. Returns the check; nothing is saved when it has errors or when the text is the one stored

@@ -98,6 +98,34 @@ def publish(slug: str):
     return redirect(url_for("authoring.course", slug=slug))
 
 
+@bp.route("/<slug>/m/<module_slug>/archive", methods=["POST"])
+def archive_module(slug: str, module_slug: str):
+    course = load_course(slug)
+    module = load_module(course, module_slug)
+    try:
+        services.archive_module(db.session, module, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("“%(title)s” is archived: learners no longer see it; their progress in it is kept.",
+                title=module.title), "success")
+    return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.route("/<slug>/m/<module_slug>/unarchive", methods=["POST"])
+def restore_module(slug: str, module_slug: str):
+    course = load_course(slug)
+    module = next((module for module in course.modules if module.slug == module_slug and module.archived), None)
+    if module is None:
+        abort(404)
+    services.restore_module(db.session, module, current_user)
+    db.session.commit()
+    flash(_("“%(title)s” is back in the course.", title=module.title), "success")
+    return redirect(url_for("authoring.course", slug=slug))
+
+
 @bp.route("/<slug>/images", methods=["POST"])
 def upload_image(slug: str):
     course = load_course(slug)

@@ -129,6 +129,9 @@ def _sync_module(session: Session, course: Course, module: Module | None, parsed
         module = create_module(session, course, parsed, author=None)
         module.synced_source_hash = source_hash
         return [f"{parsed.filename}: added"]
+    if module.archived and module.edited_in_browser and not force and source_hash == module.synced_source_hash:
+        # Archived in the browser, its file untouched since: the browser's decision stands.
+        return [f"{parsed.filename}: kept archived, as it was in the browser (delete the file, or sync --force)"]
     details = []
     if module.edited_in_browser and module.source == parsed.source and not module.archived:
         module.edited_in_browser = False  # exported, or the same edit made in both places: they agree again

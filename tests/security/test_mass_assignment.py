@@ -29,7 +29,7 @@ from tests.security.test_idor import build, lookup, own_and_foreign
 ACTOR = {"auth": "learner", "learning": "learner", "quizzes": "learner", "classroom_learner": "learner",
          "classes": "trainer", "authoring": "trainer", "admin": "admin"}
 # Run last: they end the session, the class member or the account the earlier posts rely on.
-LAST = ("classes.remove_member", "classes.remove_assignment", "classes.remove_trainer",
+LAST = ("authoring.archive_module", "authoring.restore_module", "classes.remove_member", "classes.remove_assignment", "classes.remove_trainer",
         "classroom_learner.leave_class", "auth.sign_out", "learning.delete_account", "admin.deactivate_user")
 WRONG_ANSWERS = {"q-m1-single": "a", "q-m1-multiple": "c", "q-m1-truefalse": "a", "q-m1-short": "25",
                  "q-m1-case-first": "b"}

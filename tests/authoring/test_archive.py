@@ -1,0 +1,92 @@
+"""Archiving and restoring a module in the browser: learners stop seeing it, nothing of theirs is lost, and a later
+sync of a folder that still holds its file respects the decision."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.catalog.cli import sync_library
+from app.catalog.models import Module
+from app.extensions import db
+from app.learning.models import ModuleProgress
+from tests.conftest import sign_in
+from tests.course_builder import write_course
+
+
+def archived(app, slug: str) -> bool:
+    with app.app_context():
+        return db.session.scalar(select(Module.archived).where(Module.slug == slug))
+
+
+def test_a_trainer_archives_a_module_learners_stop_seeing_it_and_keep_their_progress(app, client, make, people):
+    make.course(modules=3, quiz_modules=())
+    learner = app.test_client()
+    sign_in(learner, people.learner)
+    learner.post("/courses/test-course/m/module-2/complete")
+    sign_in(client, people.trainer)
+
+    response = client.post("/author/test-course/m/module-2/archive")
+    assert response.status_code == 302 and archived(app, "module-2")
+    page = client.get("/author/test-course").text
+    assert "is archived: learners no longer see it" in page
+    archived_list = page.split("Archived modules", 1)[1]
+    assert "Module 2" in archived_list and 'aria-label="Restore “Module 2”"' in archived_list
+    assert learner.get("/courses/test-course/m/module-2").status_code == 404
+    assert "Module 2" not in learner.get("/courses/test-course").text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ModuleProgress)) == 1  # kept
+
+    assert client.post("/author/test-course/m/module-2/unarchive").status_code == 302
+    assert not archived(app, "module-2")
+    assert learner.get("/courses/test-course/m/module-2").status_code == 200
+    assert "is back in the course" in client.get("/author/test-course").text
+
+
+def test_the_last_module_of_a_published_course_cannot_be_archived(app, client, make, people):
+    make.course(modules=1, quiz_modules=())
+    sign_in(client, people.trainer)
+    client.post("/author/test-course/m/module-1/archive")
+    assert not archived(app, "module-1")
+    assert "This is the course&#39;s only module" in client.get("/author/test-course").text
+
+
+def test_a_module_the_completion_rule_names_cannot_be_archived(app, client, make, people):
+    course = make.course(modules=2, quiz_modules=())
+    with app.app_context():
+        row = db.session.get(type(course), course.id)
+        row.completion = {"modules": ["module-1"], "quizzes": "passed"}
+        db.session.commit()
+    sign_in(client, people.trainer)
+    client.post("/author/test-course/m/module-1/archive")
+    assert not archived(app, "module-1")
+    assert "completion rule names this module" in client.get("/author/test-course").text
+
+
+def test_a_sync_keeps_a_module_archived_in_the_browser_while_its_file_is_unchanged(app, client, make, people):
+    root = Path(tempfile.mkdtemp(prefix="a26-archive-"))
+    try:
+        write_course(root, modules=3, quiz_modules=())
+        make.synced_course(root, "test-course")
+        sign_in(client, people.trainer)
+        client.post("/author/test-course/m/module-2/archive")
+        third = root / "test-course" / "03-module-3.md"
+        third.write_text(third.read_text() + "\nAn edit elsewhere in the folder.\n")  # so that sync reads it
+        lines = []
+        with app.app_context():
+            assert sync_library(root, echo=lines.append)
+        assert "02-module-2.md: kept archived, as it was in the browser" in "\n".join(lines)
+        assert archived(app, "module-2")
+        with app.app_context():
+            assert sync_library(root, force=True, echo=lambda line: None)
+        assert not archived(app, "module-2")  # --force takes the folder, which has the file
+    finally:
+        shutil.rmtree(root)
+
+
+def test_learners_cannot_archive(app, client, make, people):
+    make.course(modules=2, quiz_modules=())
+    sign_in(client, people.learner)
+    assert client.post("/author/test-course/m/module-1/archive").status_code == 403
+    assert not archived(app, "module-1")
