@@ -90,3 +90,11 @@ def test_learners_cannot_archive(app, client, make, people):
     sign_in(client, people.learner)
     assert client.post("/author/test-course/m/module-1/archive").status_code == 403
     assert not archived(app, "module-1")
+
+
+def test_adding_a_module_to_a_published_course_warns_that_learners_see_it_at_once(client, make, people):
+    make.course(modules=1, quiz_modules=())
+    sign_in(client, people.trainer)
+    assert "learners see the new module as soon as it is saved" in client.get("/author/test-course/modules/new").text
+    make.course("draft-course", modules=1, quiz_modules=(), status="draft")
+    assert "learners see the new module" not in client.get("/author/draft-course/modules/new").text
