@@ -19,7 +19,7 @@ from app.auth.passwords import verify_password
 from app.catalog.models import ContentRevision, Course, Module
 from app.classrooms.audit import action_label, readable_details
 from app.classrooms.models import Classroom, ClassroomMember, ClassroomTrainer, ErasedMembership, LiveAnswer
-from app.classrooms.services import audit_events_naming, forget_in_audit_log
+from app.classrooms.services import ERASED_LABEL, audit_events_naming, forget_in_audit_log
 from app.errors import InvalidInput
 from app.learning.models import Certificate, Enrolment, ModuleProgress
 from app.quizzes.models import PracticeAnswer, QuizAttempt
@@ -176,6 +176,9 @@ def erase_account(session: Session, user: User, password: str) -> None:
                   LoginSession):
         session.execute(delete(model).where(model.user_id == user.id).execution_options(synchronize_session=False))
     forget_in_audit_log(session, user)
+    # A trainer's course revisions stay (they are the course's history), without the name.
+    session.execute(update(ContentRevision).where(ContentRevision.author_id == user.id)
+                    .values(author_label=ERASED_LABEL).execution_options(synchronize_session=False))
     user.username = f"erased-{secrets.token_hex(12)}"
     user.display_name = ""
     user.email = None

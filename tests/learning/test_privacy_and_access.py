@@ -142,6 +142,24 @@ class TestErasure:
             assert events[1].actor_label == people.trainer.username
             assert events[2].actor_label == "(erased account)"
 
+    def test_erasure_takes_a_trainers_name_out_of_course_revisions(self, app, people, make):
+        from app.catalog.models import ContentRevision, Module
+
+        make.course(modules=1, status="draft")
+        trainer = signed_in(app, people.trainer)
+        with app.app_context():
+            module = db.session.scalars(select(Module)).one()
+            source, version = module.source, module.version
+        trainer.post("/author/test-course/m/module-1", data={"source": source + "\nEdited.\n",
+                                                              "version": str(version), "save": "1"})
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(ContentRevision).where(
+                ContentRevision.author_label == people.trainer.username)) == 1
+        assert trainer.post("/account/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"}).status_code == 302
+        with app.app_context():
+            labels = db.session.scalars(select(ContentRevision.author_label)).all()
+            assert people.trainer.username not in labels and "(erased account)" in labels
+
     def test_the_account_page_links_to_export_and_deletion(self, app, people):
         html = signed_in(app, people.learner).get("/account").get_data(as_text=True)
         assert 'href="/account/export"' in html and 'href="/account/delete"' in html
