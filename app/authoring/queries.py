@@ -21,6 +21,12 @@ def revisions_of_course_file(session: Session, course: Course) -> list[ContentRe
     ))
 
 
+def latest_revision(session: Session, course: Course, module: Module | None) -> ContentRevision | None:
+    owner = ContentRevision.module_id == module.id if module else ContentRevision.module_id.is_(None)
+    return session.scalars(select(ContentRevision).where(ContentRevision.course_id == course.id, owner)
+                           .order_by(ContentRevision.number.desc()).limit(1)).first()
+
+
 @dataclass(frozen=True)
 class DiffLine:
     kind: str  # "added" | "removed" | "context" | "hunk"

@@ -204,7 +204,8 @@ def _edit_source(course: Course, module: Module | None):
                 db.session.rollback()
                 db.session.refresh(module or course)
                 latest = module or course
-                conflict = {"source": latest.source, "diff": queries.line_diff(latest.source, text)}
+                conflict = {"source": latest.source, "diff": queries.line_diff(latest.source, text),
+                            "revision": queries.latest_revision(db.session, course, module)}
                 form.version.data = str(latest.version)
                 checked = _check(course, module, text)  # the preview shows the text in this person's editor
             else:

@@ -103,6 +103,7 @@ def test_stale_save_is_refused_and_both_versions_are_shown(app, people, course):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Someone else saved this since you opened it" in page
+    assert re.search(rf"Saved by {people.trainer.username} on \d{{4}}-\d\d-\d\d \d\d:\d\d UTC\.", page)
     assert "First trainer&#39;s paragraph." in page and "Second trainer&#39;s paragraph." in page
     assert "First trainer's paragraph." in module_row(app).source
     preview = page[page.index('id="rendered-preview"'):page.index("</section>", page.index('id="rendered-preview"'))]
