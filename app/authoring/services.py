@@ -1,5 +1,6 @@
 """Writing courses in the browser. Every save is validated by the same parser as the files, and is a revision."""
 
+import json
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -18,7 +19,7 @@ from app.catalog.models import ContentRevision, Course, CourseAsset, Module
 from app.catalog.queries import asset_by_path, asset_paths
 from app.content.markdown_render import markdown_converter
 from app.errors import Conflict, InvalidInput
-from app.quizzes.models import AttemptAnswer, QuizAttempt
+from app.quizzes.models import AttemptAnswer, AttemptStatus, QuizAttempt
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 IMAGE_SIGNATURES = {
@@ -85,6 +86,7 @@ def check_module_source(session: Session, course: Course, text: str, filename: s
                                                 f"question id '{question.id}' is already used in {taken[question.id]}"))
     if module is not None and not any(problem.severity == "error" for problem in problems):
         problems.extend(_answered_questions_dropped(session, module, parsed, text, filename))
+        problems.extend(_quiz_changed_under_open_attempts(session, module, parsed, text, filename))
     if any(problem.severity == "error" for problem in problems):
         parsed = None
     return Checked(parsed, tuple(problems))
@@ -124,6 +126,28 @@ def _answered_questions_dropped(session: Session, module: Module, parsed, text: 
         "question '%(id)s' has answers from %(num)d learners and is no longer in the quiz: their answers stay in "
         "their records, but the class reports will not show it. Keep its {#%(id)s} to keep its history.",
         answered[key], id=key), "warning") for key in dropped if answered.get(key)]
+
+
+def _quiz_changed_under_open_attempts(session: Session, module: Module, parsed, text: str,
+                                      filename: str) -> list[content.Problem]:
+    """Learners in the middle of the quiz keep the version they started (their attempt is graded against it): the
+    trainer should know that a fix reaches them only on their next attempt."""
+    if parsed is None or not module.quiz or _as_json(catalog.quiz_as_data(parsed.quiz)) == _as_json(module.quiz):
+        return []
+    taking = session.scalar(select(func.count()).select_from(QuizAttempt).where(
+        QuizAttempt.module_id == module.id, QuizAttempt.status == AttemptStatus.OPEN))
+    if not taking:
+        return []
+    opening = QUIZ_OPENING.search(text)
+    return [content.Problem(filename, text.count("\n", 0, opening.start()) + 1 if opening else 1, ngettext(
+        "%(num)d learner is taking this quiz: they finish the version they started; their next attempt gets this one.",
+        "%(num)d learners are taking this quiz: they finish the version they started; their next attempt gets this "
+        "one.", taking), "warning")]
+
+
+def _as_json(data) -> str:
+    # The stored quiz went through JSON (lists where the parser has tuples): compare both that way.
+    return json.dumps(data, sort_keys=True)
 
 
 def check_course_source(session: Session, course: Course, text: str) -> Checked:

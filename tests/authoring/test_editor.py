@@ -534,3 +534,24 @@ def test_renaming_a_question_learners_answered_warns_before_saving(trainer_clien
         "source": renamed, "version": str(module_row(app).version), "save": "1"}, follow_redirects=True)
     assert "Saved." in saved.text  # a warning, not a refusal: the trainer may mean it
     assert "question &#39;m1-single&#39; has answers from 1 learner" in saved.text  # said again once saved
+
+
+def test_changing_a_quiz_that_learners_are_taking_says_they_finish_the_version_they_started(app, people, make):
+    course = make.course(modules=1, quiz_modules=(1,))
+    learner = app.test_client()
+    sign_in(learner, people.learner)
+    assert learner.post(f"/courses/{course.slug}/m/module-1/quiz/attempts").status_code == 302
+    trainer = app.test_client()
+    sign_in(trainer, people.trainer)
+    module = module_row(app)
+    body_only = module.source.replace("## Practice", "## Practice in pairs")
+    saved = trainer.post("/author/test-course/m/module-1", data={
+        "source": body_only, "version": str(module.version), "save": "1"}, follow_redirects=True).text
+    assert "Saved." in saved and "taking this quiz" not in saved  # the quiz did not change
+
+    module = module_row(app)
+    reworded = module.source.replace("Which article excludes", "Which article of CAT excludes")
+    assert reworded != module.source
+    saved = trainer.post("/author/test-course/m/module-1", data={
+        "source": reworded, "version": str(module.version), "save": "1"}, follow_redirects=True).text
+    assert "1 learner is taking this quiz: they finish the version they started" in saved
