@@ -316,7 +316,10 @@ def history(slug: str, module_slug: str):
     course = load_course(slug)
     module = load_module(course, module_slug)
     revisions = queries.revisions_of_module(db.session, module)
-    selected = next((r for r in revisions if str(r.number) == request.args.get("revision")), None)
+    asked = request.args.get("revision")
+    selected = next((r for r in revisions if str(r.number) == asked), None)
+    if asked is not None and selected is None:
+        abort(404)  # not a revision of this module: say so rather than show the list as if nothing was asked
     diff = queries.line_diff(selected.source, module.source) if selected else None
     return render_template("authoring/history.html", course=course, module=module, revisions=revisions,
                            selected=selected, diff=diff, restore_form=RestoreForm(version=str(module.version)))

@@ -160,6 +160,9 @@ def test_history_diff_and_restore(trainer_client, app, course):
         "source": module.source.replace("Module 1", "Renamed module"), "version": str(module.version), "save": "1"})
     history = trainer_client.get("/author/test-course/m/module-1/history?revision=1").get_data(as_text=True)
     assert "-title: Module 1" in history and "+title: Renamed module" in history
+    whole = history.split("The whole text of revision 1", 1)[1].split("</details>", 1)[0]
+    assert "title: Module 1" in whole and "Renamed module" not in whole
+    assert trainer_client.get("/author/test-course/m/module-1/history?revision=99").status_code == 404
     current = module_row(app)
     response = trainer_client.post("/author/test-course/m/module-1/restore/1", data={"version": str(current.version)})
     assert response.status_code == 302
