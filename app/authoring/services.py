@@ -17,7 +17,7 @@ from app.auth.models import User
 from app.catalog import services as catalog
 from app.catalog.models import ContentRevision, Course, CourseAsset, Module
 from app.catalog.queries import asset_by_path, asset_paths
-from app.content.markdown_render import markdown_converter
+from app.content.markdown_render import MODULE_FILENAME, markdown_converter
 from app.errors import Conflict, InvalidInput
 from app.quizzes.models import AttemptAnswer, AttemptStatus, QuizAttempt
 
@@ -259,6 +259,23 @@ def archive_module(session: Session, module: Module, author: User) -> None:
         raise InvalidInput(_("course.md's completion rule names this module: change the rule first."))
     catalog.archive_module(session, module, author=author, summary="archived in the browser")
     module.edited_in_browser = True  # a sync of a folder that still has its file keeps it archived
+
+
+def move_module(module: Module, steps: int) -> bool:
+    """Swap the module with its neighbour among the course's active modules (steps -1: earlier, +1: later). Their
+    file names follow (`NN-slug.md`: the number is the order), so that an export writes the new order. False if
+    there is no neighbour on that side."""
+    active = module.course.active_modules
+    index = active.index(module) + steps
+    if not 0 <= index < len(active) or steps not in (-1, 1):
+        return False
+    other = active[index]
+    module.position, other.position = other.position, module.position
+    for moved in (module, other):
+        number = MODULE_FILENAME.fullmatch(moved.filename)
+        width = len(number.group(1)) if number else 2
+        moved.filename = f"{moved.position:0{width}d}-{moved.slug}.md"
+    return True
 
 
 def restore_module(session: Session, module: Module, author: User) -> None:

@@ -114,6 +114,15 @@ def archive_module(slug: str, module_slug: str):
     return redirect(url_for("authoring.course", slug=slug))
 
 
+@bp.route("/<slug>/m/<module_slug>/move-up", methods=["POST"], defaults={"steps": -1}, endpoint="move_module_up")
+@bp.route("/<slug>/m/<module_slug>/move-down", methods=["POST"], defaults={"steps": 1}, endpoint="move_module_down")
+def move_module(slug: str, module_slug: str, steps: int):
+    course = load_course(slug)
+    if services.move_module(load_module(course, module_slug), steps):
+        db.session.commit()
+    return redirect(url_for("authoring.course", slug=slug, _anchor=f"module-{module_slug}"))
+
+
 @bp.route("/<slug>/m/<module_slug>/unarchive", methods=["POST"])
 def restore_module(slug: str, module_slug: str):
     course = load_course(slug)

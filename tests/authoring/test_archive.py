@@ -98,3 +98,64 @@ def test_adding_a_module_to_a_published_course_warns_that_learners_see_it_at_onc
     assert "learners see the new module as soon as it is saved" in client.get("/author/test-course/modules/new").text
     make.course("draft-course", modules=1, quiz_modules=(), status="draft")
     assert "learners see the new module" not in client.get("/author/draft-course/modules/new").text
+
+
+def module_order(app) -> list[tuple[str, str]]:
+    with app.app_context():
+        return [(module.slug, module.filename) for module in db.session.scalars(
+            select(Module).where(Module.archived.is_(False)).order_by(Module.position))]
+
+
+def test_a_trainer_reorders_modules_and_the_file_names_follow(app, client, make, people):
+    make.course(modules=3, quiz_modules=())
+    sign_in(client, people.trainer)
+    response = client.post("/author/test-course/m/module-3/move-up")
+    assert response.status_code == 302 and response.location.endswith("/author/test-course#module-module-3")
+    assert module_order(app) == [("module-1", "01-module-1.md"), ("module-3", "02-module-3.md"),
+                                 ("module-2", "03-module-2.md")]
+    learner = app.test_client()
+    sign_in(learner, people.learner)
+    page = learner.get("/courses/test-course").text
+    assert page.index("Module 3") < page.index("Module 2")
+    client.post("/author/test-course/m/module-1/move-up")  # already first: nothing moves
+    client.post("/author/test-course/m/module-1/move-down")
+    assert [slug for slug, _filename in module_order(app)] == ["module-3", "module-1", "module-2"]
+
+
+def test_export_after_a_reorder_and_an_archive_leaves_a_folder_that_syncs_as_the_browser_left_it(app, client, make,
+                                                                                                  people):
+    root = Path(tempfile.mkdtemp(prefix="a26-reorder-"))
+    try:
+        write_course(root, modules=3, quiz_modules=())
+        make.synced_course(root, "test-course")
+        sign_in(client, people.trainer)
+        client.post("/author/test-course/m/module-3/move-up")
+        client.post("/author/test-course/m/module-1/archive")
+        exported = app.test_cli_runner().invoke(args=["courses", "export", "test-course", str(root)])
+        assert exported.exit_code == 0, exported.output
+        folder = root / "test-course"
+        assert sorted(path.name for path in folder.glob("*.md")) == ["02-module-3.md", "03-module-2.md", "course.md"]
+        lines = []
+        with app.app_context():
+            assert sync_library(root, echo=lines.append), lines
+        assert "conflict" not in "\n".join(lines)
+        assert module_order(app) == [("module-3", "02-module-3.md"), ("module-2", "03-module-2.md")]
+    finally:
+        shutil.rmtree(root)
+
+
+def test_export_does_not_remove_an_old_file_that_holds_an_edit_made_in_the_folder(app, client, make, people):
+    root = Path(tempfile.mkdtemp(prefix="a26-reorder-"))
+    try:
+        write_course(root, modules=2, quiz_modules=())
+        make.synced_course(root, "test-course")
+        sign_in(client, people.trainer)
+        client.post("/author/test-course/m/module-2/move-up")
+        old_name = root / "test-course" / "02-module-2.md"
+        old_name.write_text(old_name.read_text() + "\nEdited in the folder.\n")
+        refused = app.test_cli_runner().invoke(
+            args=["courses", "export", "test-course", str(root)])
+        assert refused.exit_code == 1 and "02-module-2.md" in refused.output
+        assert "Edited in the folder." in old_name.read_text()
+    finally:
+        shutil.rmtree(root)
