@@ -90,6 +90,7 @@ def sync_course(session: Session, result: content.CourseResult, folder: Path, *,
     details: list[str] = []
     if course is None:
         course = create_course_from_meta(session, parsed.meta, author=None)
+        course.synced_source_hash = sha256_text(parsed.meta.source)
         status: SyncStatus = "created"
     else:
         status = "updated"

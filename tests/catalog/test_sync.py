@@ -223,6 +223,23 @@ def test_export_refuses_to_overwrite_a_file_edited_in_the_folder_since_the_last_
     assert forced.exit_code == 0 and "Added in the browser." in (folder / "01-module-1.md").read_text()
 
 
+def test_a_course_md_edited_in_the_browser_exports_over_the_synced_folder_without_force(app, tmp_path):
+    """The course was created by sync: that sync must record course.md's text, or the untouched folder file reads as
+    an edit made in the folder."""
+    folder = write_course(tmp_path)
+    run_sync(app, tmp_path)
+    with app.app_context():
+        course = db.session.scalar(select(Course))
+        course.source = course.source.replace("An introduction", "A browser introduction")
+        course.edited_in_browser = True
+        db.session.commit()
+    assert export(app, "test-course", str(tmp_path)).exit_code == 0
+    assert "A browser introduction" in (folder / "course.md").read_text()
+    (folder / "01-module-1.md").write_text((folder / "01-module-1.md").read_text() + "\nA file edit.\n")
+    ok, output = run_sync(app, tmp_path)
+    assert ok and "conflict" not in output
+
+
 def test_export_over_an_unchanged_folder_needs_no_force(app, tmp_path):
     folder = write_course(tmp_path)
     run_sync(app, tmp_path)

@@ -44,3 +44,27 @@ def test_upgrade_to_head_matches_the_models_and_downgrade_to_base_empties(empty_
         remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert remaining == set()
         db.engine.dispose()
+
+
+def test_courses_synced_before_the_backfill_get_the_hash_of_the_text_sync_read(empty_database_url):
+    """A course created by sync once recorded no course.md hash, so export and sync took the folder's unchanged
+    course.md for an edit made there (8b1d3f0c2a77)."""
+    import hashlib
+
+    app = create_app(TestingConfig, {"DATABASE_URL": empty_database_url})
+    with app.app_context():
+        upgrade(revision="6de74e04a154")
+        insert = text("INSERT INTO courses (slug, title, summary, audiences, language, estimated_minutes, status, "
+                      "objectives, standards, completion, source, intro_html, version, synced_hash, "
+                      "synced_source_hash, edited_in_browser, created_at, updated_at) VALUES (:slug, 'T', 'S', '[]', "
+                      "'en', 10, 'draft', '[]', '[]', '{}', :source, '', 1, :synced, NULL, :edited, :now, :now)")
+        with db.engine.begin() as connection:
+            for slug, synced, edited in (("synced", "abc", False), ("edited", "abc", True), ("never", None, False)):
+                connection.execute(insert, {"slug": slug, "source": f"source of {slug}", "synced": synced,
+                                            "edited": edited, "now": "2026-11-25 10:00:00"})
+        upgrade()
+        with db.engine.connect() as connection:
+            hashes = dict(connection.execute(text("SELECT slug, synced_source_hash FROM courses")).all())
+        assert hashes == {"synced": hashlib.sha256(b"source of synced").hexdigest(), "edited": None, "never": None}
+        downgrade(revision="base")
+        db.engine.dispose()
