@@ -275,6 +275,7 @@ def move_module(module: Module, steps: int) -> bool:
         number = MODULE_FILENAME.fullmatch(moved.filename)
         width = len(number.group(1)) if number else 2
         moved.filename = f"{moved.position:0{width}d}-{moved.slug}.md"
+        moved.edited_in_browser = True  # a sync of a folder in the old order keeps this one until it is exported
     return True
 
 

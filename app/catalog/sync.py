@@ -134,7 +134,8 @@ def _sync_module(session: Session, course: Course, module: Module | None, parsed
         # Archived in the browser, its file untouched since: the browser's decision stands.
         return [f"{parsed.filename}: kept archived, as it was in the browser (delete the file, or sync --force)"]
     details = []
-    if module.edited_in_browser and module.source == parsed.source and not module.archived:
+    if module.edited_in_browser and module.source == parsed.source and module.filename == parsed.filename \
+            and not module.archived:
         module.edited_in_browser = False  # exported, or the same edit made in both places: they agree again
         details.append(f"{parsed.filename}: the folder now holds the browser's edit")
     if module.edited_in_browser and not force and module.source != parsed.source:
@@ -148,7 +149,11 @@ def _sync_module(session: Session, course: Course, module: Module | None, parsed
         add_revision(session, course, module, parsed.source, author=None, summary=summary)
         details.append(f"{parsed.filename}: {summary}")
     elif (module.position, module.filename) != (parsed.position, parsed.filename):
-        module.position, module.filename = parsed.position, parsed.filename
-        details.append(f"{parsed.filename}: moved")
+        if module.edited_in_browser and not force:  # moved in the browser: its order stands until exported
+            details.append(f"{parsed.filename}: kept the browser's order, as {module.filename} (export to write it "
+                           f"to the folder)")
+        else:
+            module.position, module.filename = parsed.position, parsed.filename
+            details.append(f"{parsed.filename}: moved")
     module.synced_source_hash = source_hash
     return details

@@ -159,3 +159,26 @@ def test_export_does_not_remove_an_old_file_that_holds_an_edit_made_in_the_folde
         assert "Edited in the folder." in old_name.read_text()
     finally:
         shutil.rmtree(root)
+
+
+def test_a_sync_of_a_folder_in_the_old_order_keeps_the_browsers_order_until_it_is_exported(app, client, make, people):
+    root = Path(tempfile.mkdtemp(prefix="a26-reorder-"))
+    try:
+        write_course(root, modules=3, quiz_modules=())
+        make.synced_course(root, "test-course")
+        sign_in(client, people.trainer)
+        client.post("/author/test-course/m/module-3/move-up")
+        first = root / "test-course" / "01-module-1.md"
+        first.write_text(first.read_text() + "\nAn unrelated edit in the folder.\n")  # so that sync reads it
+        lines = []
+        with app.app_context():
+            assert sync_library(root, echo=lines.append)
+        assert "02-module-2.md: kept the browser's order, as 03-module-2.md" in "\n".join(lines)
+        assert [slug for slug, _filename in module_order(app)] == ["module-1", "module-3", "module-2"]
+        assert app.test_cli_runner().invoke(args=["courses", "export", "test-course", str(root)]).exit_code == 0
+        with app.app_context():
+            assert sync_library(root, echo=lambda line: None)
+            assert not db.session.scalar(select(func.count()).select_from(Module).where(Module.edited_in_browser))
+        assert [slug for slug, _filename in module_order(app)] == ["module-1", "module-3", "module-2"]
+    finally:
+        shutil.rmtree(root)
