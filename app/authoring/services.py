@@ -257,8 +257,20 @@ def archive_module(session: Session, module: Module, author: User) -> None:
     named = (course.completion or {}).get("modules")
     if isinstance(named, list) and module.slug in named:
         raise InvalidInput(_("course.md's completion rule names this module: change the rule first."))
+    linked_from = _files_linking_to(course, module)
+    if linked_from:
+        raise InvalidInput(_("Other pages link to this module: %(files)s. Remove those links first; archived, it "
+                             "would leave them leading nowhere.", files=", ".join(linked_from)))
     catalog.archive_module(session, module, author=author, summary="archived in the browser")
     module.edited_in_browser = True  # a sync of a folder that still has its file keeps it archived
+
+
+def _files_linking_to(course: Course, module: Module) -> list[str]:
+    """course.md and the active modules whose text links to this module's file (`[text](02-slug.md)`)."""
+    link = re.compile(rf"\b\d+-{re.escape(module.slug)}\.md\b")
+    sources = [("course.md", course.source)] + [(other.filename, other.source) for other in course.active_modules
+                                               if other.id != module.id]
+    return [filename for filename, source in sources if link.search(source)]
 
 
 def move_module(module: Module, steps: int) -> bool:

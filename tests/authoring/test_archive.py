@@ -182,3 +182,18 @@ def test_a_sync_of_a_folder_in_the_old_order_keeps_the_browsers_order_until_it_i
         assert [slug for slug, _filename in module_order(app)] == ["module-1", "module-3", "module-2"]
     finally:
         shutil.rmtree(root)
+
+
+def test_a_module_other_pages_link_to_cannot_be_archived(app, client, make, people):
+    make.course(modules=3, quiz_modules=())
+    with app.app_context():
+        linking = db.session.scalar(select(Module).where(Module.slug == "module-3"))
+        linking.source += "\nSee [the second module](02-module-2.md#practice).\n"
+        db.session.commit()
+    sign_in(client, people.trainer)
+    client.post("/author/test-course/m/module-2/archive")
+    assert not archived(app, "module-2")
+    assert "Other pages link to this module: 03-module-3.md. Remove those links first" in \
+        client.get("/author/test-course").text
+    client.post("/author/test-course/m/module-1/archive")  # nothing links to module 1
+    assert archived(app, "module-1")
