@@ -104,6 +104,7 @@ def test_stale_save_is_refused_and_both_versions_are_shown(app, people, course):
     page = response.get_data(as_text=True)
     assert "Someone else saved this since you opened it" in page
     assert re.search(rf"Saved by {people.trainer.username} on \d{{4}}-\d\d-\d\d \d\d:\d\d UTC\.", page)
+    assert "<title>Not saved: Edit Module 1" in page and 'class="conflict" role="alert" tabindex="-1" data-takes-focus' in page
     assert "First trainer&#39;s paragraph." in page and "Second trainer&#39;s paragraph." in page
     assert "First trainer's paragraph." in module_row(app).source
     preview = page[page.index('id="rendered-preview"'):page.index("</section>", page.index('id="rendered-preview"'))]

@@ -62,8 +62,9 @@
     source.scrollTop = Math.max(0, source.scrollHeight * (start / Math.max(1, source.value.length)) - 40);
   });
 
-  // After a refused save the list of problems is what the person needs next: it takes the focus.
-  var refused = problems.querySelector(".problems.has-errors[tabindex]");
+  // After a refused save what the person needs next takes the focus: the newer version saved by someone else, or
+  // the list of problems.
+  var refused = document.querySelector("[data-takes-focus]") || problems.querySelector(".problems.has-errors[tabindex]");
   if (refused) { refused.focus(); }
 
   source.addEventListener("input", function () {
