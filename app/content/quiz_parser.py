@@ -188,8 +188,8 @@ class QuizReader:
         self.section = "prompt"  # prompt | options | explanation
         self.ids: dict[str, int] = {}
         self.reported_stray_text = False
-        # The line of a '>' quotation that is (so far) the last text of the question, before any option: meant as
-        # feedback, it would be shown before the learner answers.
+        # The line of a '>' quotation right above the first option, with no blank line between: meant as that
+        # option's feedback (unindented by mistake), it would be shown before the learner answers.
         self.quote_ends_prompt: int | None = None
 
     def read(self, lines: list[str], first_line: int) -> None:
@@ -296,9 +296,9 @@ class QuizReader:
 
     def _option(self, correct: bool, text: str, line: int) -> None:
         if self.section == "prompt" and self.quote_ends_prompt is not None:
-            self.context.report(self.quote_ends_prompt, "this '>' quotation ends the question's text, so learners "
-                                "see it before they answer; to make it an option's feedback, indent it under that "
-                                "option", "warning")
+            self.context.report(self.quote_ends_prompt, "this '>' quotation sits right on the options, so learners "
+                                "see it before they answer: to make it an option's feedback, indent it under that "
+                                "option; to keep it as a quotation, leave a blank line before the options", "warning")
         self.quote_ends_prompt = None
         if self.section == "explanation":
             self.context.report(line, "options must come before 'Explanation:'")
@@ -328,8 +328,7 @@ class QuizReader:
             return
         if self.section == "prompt":
             question.prompt_lines.append(line)
-            if line.strip():
-                self.quote_ends_prompt = None
+            self.quote_ends_prompt = None  # text or a blank line: the quotation does not sit on the options
         elif self.section == "explanation":
             question.explanation_lines.append(line)
         elif not line.strip():
@@ -339,7 +338,8 @@ class QuizReader:
             (option.feedback_lines if option.feedback_lines else option.text_lines).append(line.strip())
         else:
             self.context.report(
-                number, "text after the options belongs to no option: indent it under one, or start 'Explanation:'"
+                number, "unindented text among the options belongs to no option: indent it to continue the option "
+                        "above, or start 'Explanation:'"
             )
 
 

@@ -394,7 +394,7 @@ def test_option_feedback_without_an_option(module_problems):
 def test_text_after_the_options(module_problems):
     text = quiz("### Q {#q}", "- [x] a", "- [ ] b", "", "Stray sentence.", "Explanation: e.")
     assert module_problems(text) == [
-        "m.md:12: text after the options belongs to no option: indent it under one, or start 'Explanation:'"
+        "m.md:12: unindented text among the options belongs to no option: indent it to continue the option above, or start 'Explanation:'"
     ]
 
 
@@ -406,7 +406,7 @@ def test_unindented_text_right_after_an_option_is_an_error(module_problems, line
     text = quiz("### Q {#q}", *lines, "Explanation: e.")
     line = 8 + lines.index("Unindented trailing text.") + 1
     assert module_problems(text) == [
-        f"m.md:{line}: text after the options belongs to no option: indent it under one, or start 'Explanation:'"
+        f"m.md:{line}: unindented text among the options belongs to no option: indent it to continue the option above, or start 'Explanation:'"
     ]
 
 
@@ -419,8 +419,13 @@ def test_a_quotation_just_before_the_options_is_questioned(module_problems):
     """Meant as feedback, it would be shown before the learner answers; a quotation followed by the question is
     the usual way to quote a rule, and is not questioned."""
     assert module_problems(quiz("### Q {#q}", "> Meant as feedback?", "- [x] a", "- [ ] b", "Explanation: e.")) == [
-        "m.md:9: warning: this '>' quotation ends the question's text, so learners see it before they answer; to make it an "
-        "option's feedback, indent it under that option"]
+        "m.md:9: warning: this '>' quotation sits right on the options, so learners see it before they answer: to make "
+        "it an option's feedback, indent it under that option; to keep it as a quotation, leave a blank line before the "
+        "options"]
+    assert module_problems(quiz("### Which right is this?", "> No one shall be arbitrarily arrested.", "", "- [x] a",
+                                "- [ ] b", "Explanation: e.")) == [
+        "m.md:8: warning: question has no id: add {#some-id} to the heading so that reordering questions keeps "
+        "learners' answers (for now it is 'm-q1')"]  # a quotation set apart from the options is not questioned
     assert module_problems(quiz("### Q {#q}", "> Article 9.", "", "Which is right?", "- [x] a", "- [ ] b",
                                 "Explanation: e.")) == []
     assert module_problems(quiz("### Q {#q}", "> Article 9.", "Accept: nine", "Explanation: e.",
