@@ -206,6 +206,7 @@ def _register_template_helpers(app: Flask) -> None:
     from app.local_time import local_time
 
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["in_language"] = templating.in_language
 
     @app.context_processor
     def inject_layout_helpers():

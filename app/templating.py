@@ -91,6 +91,12 @@ def url_for(endpoint: str, **values) -> str:
         return flask.url_for(endpoint, **values)
 
 
+def in_language(text: str, language: str) -> Markup:
+    """A course's words inside one of the interface's sentences ("Quiz: <title>"), marked with the course's
+    language so that a screen reader switches voice for them."""
+    return Markup('<span lang="{}">{}</span>').format(language, text)
+
+
 def install(app: Flask) -> None:
     """After Flask-Babel's init_app, which adds Jinja's i18n extension."""
     app.jinja_env.newstyle_gettext = True

@@ -20,7 +20,7 @@ def client_for(app, user):
 
 
 def card_titles(html: str) -> list[str]:
-    return re.findall(r'<h2><a href="/courses/[^"]+">([^<]+)</a></h2>', html)
+    return re.findall(r'<h2><a href="/courses/[^"]+" lang="[^"]+">([^<]+)</a></h2>', html)
 
 
 class TestCatalog:
@@ -244,6 +244,11 @@ class TestCourseLanguage:
         assert 'class="question-prompt" id="prompt-m2-single" lang="fr-CA"' in quiz
         assert '<ul class="quiz-options" lang="fr-CA">' in quiz
         assert '<html lang="en"' in quiz  # the interface stays English
+        assert '<h1>Quiz: <span lang="fr-CA">Module 2</span></h1>' in quiz
+        assert 'href="/courses/cours" lang="fr-CA">Test course</a> ›' in module
+        submit = re.search(r'action="(/courses/cours/m/module-2/quiz/attempts/[^"]+/submit)"', quiz).group(1)
+        result = text_of(client.get(client.post(submit, data={"q-m2-single": "b"}).location))
+        assert '<div class="explanation" lang="fr-CA">' in result and '<ul class="chosen-options" lang="fr-CA">' in result
 
 
 class TestDashboard:
@@ -266,7 +271,7 @@ class TestDashboard:
         sign_in(client, people.learner)
         client.post("/courses/new-course/enrol")
         html = text_of(client.get("/learning"))
-        assert "Start: Module 1" in html and "Resume:" not in html
+        assert 'Start: <span lang="en">Module 1</span>' in html and "Resume:" not in html
 
     def test_a_course_taken_off_the_catalogue_stays_listed_without_dead_links(self, app, client, people,
                                                                                course_builder):
