@@ -146,10 +146,10 @@ def _too_many_requests(error: HTTPException):
     message = None
     if request.endpoint == "auth.sign_in":
         message = ngettext(
-            "Too many sign-in attempts. To protect the account, signing in is paused for %(num)d minute, even "
-            "with the right password. Then try again.",
-            "Too many sign-in attempts. To protect the account, signing in is paused for %(num)d minutes, even "
-            "with the right password. Then try again.", minutes)
+            "Too many sign-in attempts. To protect the account, signing in is paused, even with the right password. "
+            "Try again in %(num)d minute.",
+            "Too many sign-in attempts. To protect the account, signing in is paused, even with the right password. "
+            "Try again in %(num)d minutes.", minutes)
     return error_response(429, message, {"Retry-After": str(seconds)})
 
 

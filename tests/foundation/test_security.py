@@ -120,7 +120,7 @@ class TestSignInRateLimit:
         assert blocked.status_code == 429
         # How long, and why even the right password waits: what is left of the limit's window, not a guess.
         assert 0 < int(blocked.headers["Retry-After"]) <= 61  # "3 per minute" (the limiter rounds its reset up)
-        assert "signing in is paused for 1 minute, even with the right password" in blocked.text
+        assert "signing in is paused, even with the right password. Try again in 1 minute." in blocked.text
 
     def test_a_pause_says_the_time_left_not_the_whole_window(self, app, client, people, monkeypatch):
         app.config["SIGNIN_LIMIT_PER_ACCOUNT"] = "3 per 10 minutes"
@@ -131,7 +131,7 @@ class TestSignInRateLimit:
         blocked = client.post("/signin", data={"username": "lena", "password": "correct horse battery"})
         assert blocked.status_code == 429
         assert 120 <= int(blocked.headers["Retry-After"]) <= 180
-        assert "signing in is paused for 3 minutes" in blocked.text
+        assert "Try again in 3 minutes." in blocked.text
 
     def test_per_ip_limit_across_accounts(self, client, people):
         for number in range(6):
