@@ -24,6 +24,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.content import AUDIENCES, LANGUAGE_TAG
+from app.learning.forms import audience_label
 
 SLUG_RULE = Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and single hyphens."))
 
@@ -69,7 +70,7 @@ class NewCourseForm(FlaskForm):
                        description=_l("Part of the course's web address and its folder name, e.g. fair-trial-basics."))
     title = StringField(_l("Title"), filters=[one_line], validators=[DataRequired(), Length(max=200)])
     summary = StringField(_l("Summary"), filters=[one_line], validators=[DataRequired(), Length(max=500)])
-    audiences = SelectMultipleField(_l("Audiences"), choices=[SelectChoice(a, a) for a in AUDIENCES],
+    audiences = SelectMultipleField(_l("Audiences"), choices=[],
                                     validators=[at_least_one_chosen],
                                     widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     language = StringField(_l("Language (BCP 47 tag)"), default="en", filters=[stripped],
@@ -79,6 +80,11 @@ class NewCourseForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=1, max=10_000, message=_l(
             "Enter a whole number of minutes, at least 1 and at most 10000."))])
     submit = SubmitField(_l("Create course"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As the catalog names them, with the code that course.md uses.
+        self.audiences.choices = [SelectChoice(code, f"{audience_label(code)} ({code})") for code in AUDIENCES]
 
 
 class SourceForm(FlaskForm):

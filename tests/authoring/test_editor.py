@@ -55,6 +55,7 @@ def test_no_audience_tick_box_claims_to_be_required(trainer_client):
     page = trainer_client.get("/author/new").text
     boxes = re.findall(r'<input[^>]*name="audiences"[^>]*>', page)
     assert len(boxes) > 3 and not [box for box in boxes if "required" in box]
+    assert "Judges (judge)" in page and "Everyone (general)" in page  # named as the catalog names them
 
 
 def test_save_creates_a_revision_and_renders_html(trainer_client, app, course):
