@@ -118,8 +118,11 @@ def archive_module(slug: str, module_slug: str):
 @bp.route("/<slug>/m/<module_slug>/move-down", methods=["POST"], defaults={"steps": 1}, endpoint="move_module_down")
 def move_module(slug: str, module_slug: str, steps: int):
     course = load_course(slug)
-    if services.move_module(load_module(course, module_slug), steps):
+    module = load_module(course, module_slug)
+    if services.move_module(module, steps):
         db.session.commit()
+        flash(_("“%(title)s” moved up.", title=module.title) if steps < 0 else
+              _("“%(title)s” moved down.", title=module.title), "success")
     return redirect(url_for("authoring.course", slug=slug, _anchor=f"module-{module_slug}"))
 
 

@@ -113,6 +113,7 @@ def test_a_trainer_reorders_modules_and_the_file_names_follow(app, client, make,
     assert response.status_code == 302 and response.location.endswith("/author/test-course#module-module-3")
     assert module_order(app) == [("module-1", "01-module-1.md"), ("module-3", "02-module-3.md"),
                                  ("module-2", "03-module-2.md")]
+    assert "“Module 3” moved up." in client.get("/author/test-course").text
     learner = app.test_client()
     sign_in(learner, people.learner)
     page = learner.get("/courses/test-course").text
