@@ -97,11 +97,17 @@ def create():
     return render_template("classrooms/create.html", form=form)
 
 
+def _course_label(course: Course) -> str:
+    # Trainers may assign or present a draft; its learners see it only once it is published.
+    return course.title if course.is_published else _("%(course)s (draft)", course=course.title)
+
+
 def _assignment_choices(courses: list[Course]) -> list[tuple[str, str]]:
     choices = []
     for course in courses:
-        choices.append((f"course:{course.id}", _("%(course)s (whole course)", course=course.title)))
-        choices.extend((f"module:{module.id}", f"{course.title} — {module.title}") for module in course.active_modules)
+        choices.append((f"course:{course.id}", _("%(course)s (whole course)", course=_course_label(course))))
+        choices.extend((f"module:{module.id}", f"{_course_label(course)} — {module.title}")
+                       for module in course.active_modules)
     return choices
 
 
@@ -122,7 +128,7 @@ def show(classroom_id: int):
     assign_form.target.choices = _assignment_choices(courses)
     assign_form.due_at.description = _("Date and time in %(zone)s.", zone=current_app.config["TIME_ZONE"])
     live_form = StartLiveForm()
-    live_form.module_id.choices = [(module.id, f"{course.title} — {module.title}")
+    live_form.module_id.choices = [(module.id, f"{_course_label(course)} — {module.title}")
                                    for course in courses for module in course.active_modules]
     return render_template("classrooms/show.html", classroom=classroom, page=page, assign_form=assign_form,
                            live_form=live_form, trainer_form=AddTrainerForm(), due_form=DueForm(),

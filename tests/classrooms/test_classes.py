@@ -211,3 +211,15 @@ def test_a_learner_leaves_a_class_and_its_teachers_no_longer_see_them(client, ap
     admin = app.test_client()
     sign_in(admin, people.admin)
     assert "Learner left the class" in admin.get("/admin/audit").text
+
+
+def test_a_draft_course_is_marked_as_such_in_the_assign_and_live_lists(client, make, people):
+    make.course("draft-course", title="Draft course", modules=1, status="draft")
+    make.course("open-course", title="Open course", modules=1)
+    classroom = make.classroom(people.trainer)
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{classroom.id}").text
+    assign_box = page.split('name="target"', 1)[1].split("</select>", 1)[0]
+    live_box = page.split('name="module_id"', 1)[1].split("</select>", 1)[0]
+    assert "Draft course (draft) (whole course)" in assign_box and "Open course (whole course)" in assign_box
+    assert "Draft course (draft) — Module 1" in live_box and "Open course — Module 1" in live_box
