@@ -94,5 +94,10 @@ def test_a_table_that_scrolls_shows_a_shadow_where_more_lies_hidden(browser, liv
         scroller.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
         page.wait_for_function("document.querySelector('.scroll-frame').hasAttribute('data-more-before')")
         assert edge_shadows(page) == {"before": True, "after": False, "aboveCells": True}
+        # The standards' column stays in view, and the shadow starts where it ends, over the hidden columns.
+        names = page.locator(".heatmap tbody th").first
+        assert abs(names.bounding_box()["x"] - scroller.bounding_box()["x"]) < 1
+        shadow_start = page.eval_on_selector(".scroll-frame", "f => getComputedStyle(f, '::before').left")
+        assert abs(float(shadow_start.removesuffix("px")) - names.bounding_box()["width"]) < 1
     finally:
         context.close()

@@ -45,7 +45,11 @@
     frame.className = "scroll-frame";
     scroller.parentNode.insertBefore(frame, scroller);
     frame.appendChild(scroller);
+    var stuck = scroller.querySelector("tbody th");
     function markHiddenEdges() {
+      if (stuck && window.getComputedStyle(stuck).position === "sticky") {
+        frame.style.setProperty("--sticky-start", stuck.offsetWidth + "px");
+      }
       var scrolled = Math.abs(scroller.scrollLeft);  // negative in a right-to-left page
       frame.toggleAttribute("data-more-before", scrolled > 1);
       frame.toggleAttribute("data-more-after", scrolled + scroller.clientWidth < scroller.scrollWidth - 1);
