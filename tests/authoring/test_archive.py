@@ -1,18 +1,24 @@
 """Archiving and restoring a module in the browser: learners stop seeing it, nothing of theirs is lost, and a later
 sync of a folder that still holds its file respects the decision."""
 
-import shutil
-import tempfile
-from pathlib import Path
-
+import pytest
 from sqlalchemy import func, select
 
-from app.catalog.cli import sync_library
 from app.catalog.models import Module
 from app.extensions import db
 from app.learning.models import ModuleProgress
+from tests.catalog.test_sync import run_sync
 from tests.conftest import sign_in
 from tests.course_builder import write_course
+
+
+@pytest.fixture
+def folder(tmp_path, make, client, people):
+    """A three-module course synced from tmp_path, and the client signed in as its trainer."""
+    write_course(tmp_path, modules=3, quiz_modules=())
+    make.synced_course(tmp_path, "test-course")
+    sign_in(client, people.trainer)
+    return tmp_path
 
 
 def archived(app, slug: str) -> bool:
@@ -64,25 +70,15 @@ def test_a_module_the_completion_rule_names_cannot_be_archived(app, client, make
     assert "completion rule names this module" in client.get("/author/test-course").text
 
 
-def test_a_sync_keeps_a_module_archived_in_the_browser_while_its_file_is_unchanged(app, client, make, people):
-    root = Path(tempfile.mkdtemp(prefix="a26-archive-"))
-    try:
-        write_course(root, modules=3, quiz_modules=())
-        make.synced_course(root, "test-course")
-        sign_in(client, people.trainer)
-        client.post("/author/test-course/m/module-2/archive")
-        third = root / "test-course" / "03-module-3.md"
-        third.write_text(third.read_text() + "\nAn edit elsewhere in the folder.\n")  # so that sync reads it
-        lines = []
-        with app.app_context():
-            assert sync_library(root, echo=lines.append)
-        assert "02-module-2.md: kept archived, as it was in the browser" in "\n".join(lines)
-        assert archived(app, "module-2")
-        with app.app_context():
-            assert sync_library(root, force=True, echo=lambda line: None)
-        assert not archived(app, "module-2")  # --force takes the folder, which has the file
-    finally:
-        shutil.rmtree(root)
+def test_a_sync_keeps_a_module_archived_in_the_browser_while_its_file_is_unchanged(app, client, folder):
+    client.post("/author/test-course/m/module-2/archive")
+    third = folder / "test-course" / "03-module-3.md"
+    third.write_text(third.read_text() + "\nAn edit elsewhere in the folder.\n")  # so that sync reads it
+    ok, output = run_sync(app, folder)
+    assert ok and "02-module-2.md: kept archived, as it was in the browser" in output
+    assert archived(app, "module-2")
+    assert run_sync(app, folder, force=True)[0]
+    assert not archived(app, "module-2")  # --force takes the folder, which has the file
 
 
 def test_learners_cannot_archive(app, client, make, people):
@@ -123,66 +119,39 @@ def test_a_trainer_reorders_modules_and_the_file_names_follow(app, client, make,
     assert [slug for slug, _filename in module_order(app)] == ["module-3", "module-1", "module-2"]
 
 
-def test_export_after_a_reorder_and_an_archive_leaves_a_folder_that_syncs_as_the_browser_left_it(app, client, make,
-                                                                                                  people):
-    root = Path(tempfile.mkdtemp(prefix="a26-reorder-"))
-    try:
-        write_course(root, modules=3, quiz_modules=())
-        make.synced_course(root, "test-course")
-        sign_in(client, people.trainer)
-        client.post("/author/test-course/m/module-3/move-up")
-        client.post("/author/test-course/m/module-1/archive")
-        exported = app.test_cli_runner().invoke(args=["courses", "export", "test-course", str(root)])
-        assert exported.exit_code == 0, exported.output
-        folder = root / "test-course"
-        assert sorted(path.name for path in folder.glob("*.md")) == ["02-module-3.md", "03-module-2.md", "course.md"]
-        lines = []
-        with app.app_context():
-            assert sync_library(root, echo=lines.append), lines
-        assert "conflict" not in "\n".join(lines)
-        assert module_order(app) == [("module-3", "02-module-3.md"), ("module-2", "03-module-2.md")]
-    finally:
-        shutil.rmtree(root)
+def test_export_after_a_reorder_and_an_archive_leaves_a_folder_that_syncs_as_the_browser_left_it(app, client, folder):
+    client.post("/author/test-course/m/module-3/move-up")
+    client.post("/author/test-course/m/module-1/archive")
+    exported = app.test_cli_runner().invoke(args=["courses", "export", "test-course", str(folder)])
+    assert exported.exit_code == 0, exported.output
+    files = sorted(path.name for path in (folder / "test-course").glob("*.md"))
+    assert files == ["02-module-3.md", "03-module-2.md", "course.md"]
+    ok, output = run_sync(app, folder)
+    assert ok and "conflict" not in output
+    assert module_order(app) == [("module-3", "02-module-3.md"), ("module-2", "03-module-2.md")]
 
 
-def test_export_does_not_remove_an_old_file_that_holds_an_edit_made_in_the_folder(app, client, make, people):
-    root = Path(tempfile.mkdtemp(prefix="a26-reorder-"))
-    try:
-        write_course(root, modules=2, quiz_modules=())
-        make.synced_course(root, "test-course")
-        sign_in(client, people.trainer)
-        client.post("/author/test-course/m/module-2/move-up")
-        old_name = root / "test-course" / "02-module-2.md"
-        old_name.write_text(old_name.read_text() + "\nEdited in the folder.\n")
-        refused = app.test_cli_runner().invoke(
-            args=["courses", "export", "test-course", str(root)])
-        assert refused.exit_code == 1 and "02-module-2.md" in refused.output
-        assert "Edited in the folder." in old_name.read_text()
-    finally:
-        shutil.rmtree(root)
+def test_export_does_not_remove_an_old_file_that_holds_an_edit_made_in_the_folder(app, client, folder):
+    client.post("/author/test-course/m/module-2/move-up")
+    old_name = folder / "test-course" / "02-module-2.md"
+    old_name.write_text(old_name.read_text() + "\nEdited in the folder.\n")
+    refused = app.test_cli_runner().invoke(args=["courses", "export", "test-course", str(folder)])
+    assert refused.exit_code == 1 and "02-module-2.md" in refused.output
+    assert "Edited in the folder." in old_name.read_text()
 
 
-def test_a_sync_of_a_folder_in_the_old_order_keeps_the_browsers_order_until_it_is_exported(app, client, make, people):
-    root = Path(tempfile.mkdtemp(prefix="a26-reorder-"))
-    try:
-        write_course(root, modules=3, quiz_modules=())
-        make.synced_course(root, "test-course")
-        sign_in(client, people.trainer)
-        client.post("/author/test-course/m/module-3/move-up")
-        first = root / "test-course" / "01-module-1.md"
-        first.write_text(first.read_text() + "\nAn unrelated edit in the folder.\n")  # so that sync reads it
-        lines = []
-        with app.app_context():
-            assert sync_library(root, echo=lines.append)
-        assert "02-module-2.md: kept the browser's order, as 03-module-2.md" in "\n".join(lines)
-        assert [slug for slug, _filename in module_order(app)] == ["module-1", "module-3", "module-2"]
-        assert app.test_cli_runner().invoke(args=["courses", "export", "test-course", str(root)]).exit_code == 0
-        with app.app_context():
-            assert sync_library(root, echo=lambda line: None)
-            assert not db.session.scalar(select(func.count()).select_from(Module).where(Module.edited_in_browser))
-        assert [slug for slug, _filename in module_order(app)] == ["module-1", "module-3", "module-2"]
-    finally:
-        shutil.rmtree(root)
+def test_a_sync_of_a_folder_in_the_old_order_keeps_the_browsers_order_until_it_is_exported(app, client, folder):
+    client.post("/author/test-course/m/module-3/move-up")
+    first = folder / "test-course" / "01-module-1.md"
+    first.write_text(first.read_text() + "\nAn unrelated edit in the folder.\n")  # so that sync reads it
+    ok, output = run_sync(app, folder)
+    assert ok and "02-module-2.md: kept the browser's order, as 03-module-2.md" in output
+    assert [slug for slug, _filename in module_order(app)] == ["module-1", "module-3", "module-2"]
+    assert app.test_cli_runner().invoke(args=["courses", "export", "test-course", str(folder)]).exit_code == 0
+    assert run_sync(app, folder)[0]
+    with app.app_context():
+        assert not db.session.scalar(select(func.count()).select_from(Module).where(Module.edited_in_browser))
+    assert [slug for slug, _filename in module_order(app)] == ["module-1", "module-3", "module-2"]
 
 
 def test_a_module_other_pages_link_to_cannot_be_archived(app, client, make, people):
