@@ -47,7 +47,8 @@ def test_invalid_new_course_shows_field_errors(trainer_client):
                                                         "language": "en", "estimated_minutes": "0"})
     assert response.status_code == 200
     assert b"Use lower-case letters, digits and single hyphens." in response.data
-    assert b"Choose at least one audience." in response.data
+    assert b'aria-describedby="audiences-error"' in response.data
+    assert b'<p class="error" id="audiences-error">Choose at least one audience.</p>' in response.data
 
 
 def test_no_audience_tick_box_claims_to_be_required(trainer_client):
@@ -348,7 +349,7 @@ def test_each_new_course_error_is_shown_under_its_own_field(trainer_client, chan
 def test_a_new_course_needs_an_audience(trainer_client):
     data = {key: value for key, value in NEW_COURSE.items() if key != "audiences"}
     page = trainer_client.post("/author/new", data=data).text
-    assert '<p class="error">Choose at least one audience.</p>' in page and field_errors(page) == {}
+    assert '<p class="error" id="audiences-error">Choose at least one audience.</p>' in page and field_errors(page) == {}
 
 
 def test_a_taken_address_is_reported_under_the_address(trainer_client, course):
