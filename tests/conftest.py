@@ -125,6 +125,12 @@ def csrf_token_from(html: str) -> str:
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')
 
 
+def main_of(html: str) -> str:
+    """The page's <main> element: what the page itself says, without the menu (whose sign-out form carries a CSRF
+    token that changes every second, so two whole pages fetched a moment apart may differ)."""
+    return html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
 def without_csrf_tokens(html: str) -> str:
     """The page with its CSRF tokens' values left out, for checks that a short text is absent: a token (random bytes,
     a timestamp and a signature in base64, on every signed-in page's sign-out form) may hold "omar" or "None" by

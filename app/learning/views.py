@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, logout_user
 
 from app.access import can_read_course, can_see_facilitator_notes, owns_record
 from app.auth.forms import ConfirmForm
-from app.errors import DomainError, error_response
+from app.errors import DomainError, NotFound, error_response
 from app.extensions import db, utcnow
 from app.learning import certificate_pdf, privacy, queries, services
 from app.learning.forms import CatalogFilterForm, DeleteAccountForm, audience_label, language_label
@@ -19,8 +19,9 @@ bp = Blueprint("learning", __name__, template_folder="templates")
 
 def readable_course_or_404(slug: str, *, with_intro: bool = False):
     course = queries.course_with_modules(db.session, slug, with_intro=with_intro)
-    if course is None or not can_read_course(current_user, course):
-        abort(404)
+    if course is None or not can_read_course(current_user, course):  # unknown and unpublished read the same
+        raise NotFound(_("This course is not, or no longer, on offer: a trainer may have taken it off the catalogue. "
+                         "Anything you did in it is kept, in My learning."))
     return course
 
 
@@ -77,7 +78,8 @@ def module(slug: str, module_slug: str):
     page = queries.module_page(db.session, current_user.id, slug, module_slug,
                                with_facilitator_notes=can_see_facilitator_notes(current_user))
     if page is None or not can_read_course(current_user, page.course):
-        abort(404)
+        raise NotFound(_("This module is not, or no longer, on offer: a trainer may have removed it, or taken its "
+                         "course off the catalogue. Anything you did in it is kept, in My learning."))
     html = render_template(
         "learning/module.html", page=page, course=page.course, module=page.module, progress=page.progress,
         completes_by_hand=not page.module.has_quiz or not services.quizzes_required(page.course),

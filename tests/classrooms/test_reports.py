@@ -7,7 +7,7 @@ import pytest
 from app.classrooms.reports import csv_safe
 from app.extensions import utcnow
 from tests.classrooms.conftest import ALL_RIGHT, ALL_WRONG, answers
-from tests.conftest import counting_queries, sign_in, without_csrf_tokens
+from tests.conftest import counting_queries, main_of, sign_in, without_csrf_tokens
 from tests.factories import DEFAULT_PASSWORD
 
 
@@ -156,10 +156,6 @@ def test_item_analysis_says_what_a_partly_right_multiple_choice_answer_missed(cl
             "</strong> (2)") in multiple
 
 
-def _main(page: str) -> str:
-    return page.split('<main', 1)[1].split("</main>", 1)[0]
-
-
 def test_a_learner_who_erases_their_account_still_counts_in_the_class_statistics(client, app, make, people, cast):
     """The account page promises it: answers stay, anonymised, so the class's figures stay true."""
     module = cast.modules[1]
@@ -181,7 +177,7 @@ def test_a_learner_who_erases_their_account_still_counts_in_the_class_statistics
     items_after, mastery_after = client.get(items_url).text, client.get(mastery_url).text
     assert "ali.walker" not in items_after and "ali.walker" not in mastery_after
     # The main part only: the menu's sign-out form carries a CSRF token that changes every second.
-    assert _main(items_after) == _main(items_before)  # ali's first attempt still counts, once
+    assert main_of(items_after) == main_of(items_before)  # ali's first attempt still counts, once
     table = mastery_after.split('<table class="heatmap">', 1)[1].split("</table>", 1)[0]
     assert table == mastery_before.split('<table class="heatmap">', 1)[1].split("</table>", 1)[0]
     assert "100%" in table  # both latest attempts right

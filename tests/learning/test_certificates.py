@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.learning import certificate_pdf
 from app.learning.models import Certificate
-from tests.conftest import sign_in
+from tests.conftest import main_of, sign_in
 
 NAMES = {
     "latin": "Zoë Łukasiewicz-Núñez",
@@ -106,10 +106,6 @@ def test_verification_shows_only_name_course_date_and_standards(app, make, cours
     assert "Sign in" not in main and "/certificates/" not in main
 
 
-def _main(page: str) -> str:
-    return page.split("<main", 1)[1].split("</main>", 1)[0]
-
-
 def test_the_holder_can_hide_and_show_the_verification_page(app, make, course_builder):
     client, certificate = earn_certificate(app, make, course_builder)
     public = app.test_client()
@@ -117,7 +113,7 @@ def test_the_holder_can_hide_and_show_the_verification_page(app, make, course_bu
     refused = public.get(f"/verify/{certificate.code}")
     assert refused.status_code == 404 and refused.headers["X-Robots-Tag"] == "noindex, nofollow, noarchive"
     unknown = public.get("/verify/no-such-code")
-    assert _main(refused.text) == _main(unknown.text)  # hidden and unknown read the same
+    assert main_of(refused.text) == main_of(unknown.text)  # hidden and unknown read the same
     hidden = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
     assert "verification page is hidden" in hidden
     assert "/verify/" not in hidden.split("</article>", 1)[0]  # no printed link that would say "not found"

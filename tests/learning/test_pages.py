@@ -5,7 +5,7 @@ from sqlalchemy import select
 from app.catalog.models import Course, CourseStatus, StandardEntry
 from app.extensions import db
 from app.learning.models import Enrolment, ModuleProgress
-from tests.conftest import sign_in
+from tests.conftest import main_of, sign_in
 
 
 def text_of(response) -> str:
@@ -286,6 +286,10 @@ class TestDashboard:
         assert "Long course" in html and "no longer offered; your progress and scores are kept" in html
         assert "1 of 2 modules completed (50%)" in html
         assert 'href="/courses/long-course' not in html and "Resume:" not in html
+        gone = client.get("/courses/long-course")
+        assert gone.status_code == 404 and "This course is not, or no longer, on offer" in gone.text
+        unknown = client.get("/courses/no-such-course").text
+        assert main_of(unknown) == main_of(gone.text)  # unpublished and unknown read the same
 
 
     def test_an_empty_dashboard_points_to_the_catalog(self, client, people):
