@@ -95,6 +95,12 @@ def check_module_source(session: Session, course: Course, text: str, filename: s
 QUIZ_OPENING = re.compile(r"^:::quiz\b", re.MULTILINE)
 
 
+def _quiz_line(text: str) -> int:
+    """The line of the `:::quiz` opening (1 if there is none): where a warning about the quiz as a whole points."""
+    opening = QUIZ_OPENING.search(text)
+    return text.count("\n", 0, opening.start()) + 1 if opening else 1
+
+
 def _answered_questions_dropped(session: Session, module: Module, parsed, text: str,
                                 filename: str) -> list[content.Problem]:
     """A warning for each question learners have answered that the new text renames or removes: their answers
@@ -110,8 +116,7 @@ def _answered_questions_dropped(session: Session, module: Module, parsed, text: 
         .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
         .where(QuizAttempt.module_id == module.id, AttemptAnswer.question_key.in_(dropped))
         .group_by(AttemptAnswer.question_key)).all())
-    opening = QUIZ_OPENING.search(text)
-    quiz_line = text.count("\n", 0, opening.start()) + 1 if opening else 1
+    quiz_line = _quiz_line(text)
 
     def line_of(key: str) -> int:
         """A renamed question sits where the old one was: a new id at the same place is the likely rename."""
@@ -138,8 +143,7 @@ def _quiz_changed_under_open_attempts(session: Session, module: Module, parsed, 
         QuizAttempt.module_id == module.id, QuizAttempt.status == AttemptStatus.OPEN))
     if not taking:
         return []
-    opening = QUIZ_OPENING.search(text)
-    return [content.Problem(filename, text.count("\n", 0, opening.start()) + 1 if opening else 1, ngettext(
+    return [content.Problem(filename, _quiz_line(text), ngettext(
         "%(num)d learner is taking this quiz: they finish the version they started; their next attempt gets this one.",
         "%(num)d learners are taking this quiz: they finish the version they started; their next attempt gets this "
         "one.", taking), "warning")]

@@ -21,6 +21,10 @@ def folder(tmp_path, make, client, people):
     return tmp_path
 
 
+def append(path, text: str) -> None:
+    path.write_text(path.read_text() + text)
+
+
 def archived(app, slug: str) -> bool:
     with app.app_context():
         return db.session.scalar(select(Module.archived).where(Module.slug == slug))
@@ -73,8 +77,7 @@ def test_a_module_the_completion_rule_names_cannot_be_archived(app, client, make
 
 def test_a_sync_keeps_a_module_archived_in_the_browser_while_its_file_is_unchanged(app, client, folder):
     client.post("/author/test-course/m/module-2/archive")
-    third = folder / "test-course" / "03-module-3.md"
-    third.write_text(third.read_text() + "\nAn edit elsewhere in the folder.\n")  # so that sync reads it
+    append(folder / "test-course" / "03-module-3.md", "\nAn edit elsewhere in the folder.\n")  # so that sync reads it
     ok, output = run_sync(app, folder)
     assert ok and "02-module-2.md: kept archived, as it was in the browser" in output
     assert archived(app, "module-2")
@@ -135,7 +138,7 @@ def test_export_after_a_reorder_and_an_archive_leaves_a_folder_that_syncs_as_the
 def test_export_does_not_remove_an_old_file_that_holds_an_edit_made_in_the_folder(app, client, folder):
     client.post("/author/test-course/m/module-2/move-up")
     old_name = folder / "test-course" / "02-module-2.md"
-    old_name.write_text(old_name.read_text() + "\nEdited in the folder.\n")
+    append(old_name, "\nEdited in the folder.\n")
     refused = app.test_cli_runner().invoke(args=["courses", "export", "test-course", str(folder)])
     assert refused.exit_code == 1 and "02-module-2.md" in refused.output
     assert "Edited in the folder." in old_name.read_text()
@@ -143,8 +146,7 @@ def test_export_does_not_remove_an_old_file_that_holds_an_edit_made_in_the_folde
 
 def test_a_sync_of_a_folder_in_the_old_order_keeps_the_browsers_order_until_it_is_exported(app, client, folder):
     client.post("/author/test-course/m/module-3/move-up")
-    first = folder / "test-course" / "01-module-1.md"
-    first.write_text(first.read_text() + "\nAn unrelated edit in the folder.\n")  # so that sync reads it
+    append(folder / "test-course" / "01-module-1.md", "\nAn unrelated edit in the folder.\n")  # so that sync reads it
     ok, output = run_sync(app, folder)
     assert ok and "02-module-2.md: kept the browser's order, as 03-module-2.md" in output
     assert [slug for slug, _filename in module_order(app)] == ["module-1", "module-3", "module-2"]
