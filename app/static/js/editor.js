@@ -64,7 +64,7 @@
 
   // After a refused save what the person needs next takes the focus: the newer version saved by someone else, or
   // the list of problems.
-  var refused = document.querySelector("[data-takes-focus]") || problems.querySelector(".problems.has-errors[tabindex]");
+  var refused = document.querySelector("[data-takes-focus]");
   if (refused) { refused.focus(); }
 
   source.addEventListener("input", function () {
