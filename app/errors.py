@@ -4,12 +4,14 @@ import logging
 import math
 import time
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from app.security import is_safe_redirect_path
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +111,8 @@ def _back_path() -> str | None:
     return None
 
 
-def _error_body(status: int, message: str | None, title: str | None = None, go_back: bool = False):
+def _error_body(status: int, message: str | None, title: str | None = None, go_back: bool = False,
+                back_path: str | None = None):
     title = title or _titles().get(status, _("Error"))
     message = message or _explanations().get(status, "")
     if wants_json():
@@ -118,13 +121,13 @@ def _error_body(status: int, message: str | None, title: str | None = None, go_b
     # what the person wants, and signing in again if they were signed out.
     go_back = go_back or status in (401, 413)
     return render_template("error.html", status=status, title=title, message=message, go_back=go_back,
-                           back_path=_back_path() if go_back else None)
+                           back_path=(back_path or _back_path()) if go_back else None)
 
 
 def error_response(status: int, message: str | None = None, headers: dict | None = None, *,
-                   title: str | None = None, go_back: bool = False):
+                   title: str | None = None, go_back: bool = False, back_path: str | None = None):
     try:
-        body = _error_body(status, message, title, go_back)
+        body = _error_body(status, message, title, go_back, back_path)
     except (OperationalError, InterfaceError):  # the database went away while this error page was being built
         forget_user_without_database()
         status, headers, body = 503, DATABASE_RETRY_AFTER, _error_body(503, None)
@@ -143,14 +146,17 @@ def _too_many_requests(error: HTTPException):
         limit = getattr(getattr(error, "limit", None), "limit", None)
         seconds = limit.get_expiry() if limit is not None else 60
     minutes = max(1, -(-seconds // 60))
-    message = None
-    if request.endpoint == "auth.sign_in":
+    message = back_path = None
+    if request.endpoint == "auth.sign_in":  # back to the form, still leading where signing in was meant to lead
+        next_path = request.form.get("next")
+        back_path = url_for("auth.sign_in", next=next_path) if is_safe_redirect_path(next_path) else None
         message = ngettext(
             "Too many sign-in attempts. To protect the account, signing in is paused, even with the right password. "
             "Try again in %(num)d minute.",
             "Too many sign-in attempts. To protect the account, signing in is paused, even with the right password. "
             "Try again in %(num)d minutes.", minutes)
-    return error_response(429, message, {"Retry-After": str(seconds)})
+    # Always a form that was sent too often: "Go back" leads to it.
+    return error_response(429, message, {"Retry-After": str(seconds)}, go_back=True, back_path=back_path)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -121,6 +121,19 @@ class TestSignInRateLimit:
         # How long, and why even the right password waits: what is left of the limit's window, not a guess.
         assert 0 < int(blocked.headers["Retry-After"]) <= 61  # "3 per minute" (the limiter rounds its reset up)
         assert "signing in is paused, even with the right password. Try again in 1 minute." in blocked.text
+        assert 'href="/signin" data-go-back>Go back</a>' in blocked.text
+        assert "Sign in again" not in blocked.text  # nobody was signed out
+
+    def test_a_pause_leads_back_to_the_form_and_where_it_was_going(self, client, people):
+        for _ in range(3):
+            client.post("/signin", data={"username": "lena", "password": "wrong-password!", "next": "/learning"})
+        blocked = client.post("/signin?next=/learning",
+                              data={"username": "lena", "password": "x" * 10, "next": "/learning"})
+        assert blocked.status_code == 429
+        assert 'href="/signin?next=/learning" data-go-back>Go back</a>' in blocked.text
+        foreign = client.post("/signin", data={"username": "lena", "password": "x" * 10, "next": "//evil.example"})
+        assert 'href="/signin" data-go-back>Go back</a>' in foreign.text
+        assert "evil.example" not in foreign.text
 
     def test_a_pause_says_the_time_left_not_the_whole_window(self, app, client, people, monkeypatch):
         app.config["SIGNIN_LIMIT_PER_ACCOUNT"] = "3 per 10 minutes"
