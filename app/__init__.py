@@ -101,14 +101,14 @@ def _tune_sqlite(dbapi_connection, connection_record):
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (registers every table with the metadata)
     from app.auth.services import user_for_login_session
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import MigrationSettings, babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name != "sqlite":  # a file does not drop connections
             ping_connections_that_sat_idle(db.engine)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
-                     render_as_batch=True, compare_type=True)
+    app.extensions["migrate"] = MigrationSettings(db, str(Path(__file__).resolve().parent.parent / "migrations"),
+                                                  render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

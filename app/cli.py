@@ -73,6 +73,19 @@ def demo_command():
         click.echo(f"  {role.value:8} username: {username:8} password: {password}")
 
 
+class MigrationCommands(click.Group):
+    """`flask db ...`: Flask-Migrate's command group, imported only when the command line runs it (see
+    MigrationSettings: serving requests never needs Alembic)."""
+
+    def __init__(self):
+        super().__init__("db", short_help="Perform database migrations (Flask-Migrate).")
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        from flask_migrate.cli import db as flask_migrate_group
+
+        return flask_migrate_group.make_context(info_name, args, parent=parent, **extra)
+
+
 def register_cli(app: Flask) -> None:
     from app.catalog.cli import courses_cli
     from app.maintenance.cli import backup_command, restore_command
@@ -82,3 +95,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(MigrationCommands())

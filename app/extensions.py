@@ -1,13 +1,13 @@
 """Extensions, created unbound and bound to the app in create_app()."""
 
 from datetime import UTC, datetime
+from functools import cached_property
 
 from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -31,8 +31,28 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+class MigrationSettings:
+    """What Flask-Migrate's functions and migrations/env.py read from `app.extensions["migrate"]`. Flask-Migrate
+    itself is imported the first time a migration runs: it brings Alembic and Mako, about 11 MB in every process,
+    and a worker serving requests never migrates."""
+
+    def __init__(self, database: SQLAlchemy, directory: str, **configure_args):
+        self.db = database
+        self.directory = directory
+        self.configure_args = configure_args
+
+    @cached_property
+    def migrate(self):
+        from flask_migrate import Migrate
+
+        return Migrate(db=self.db, directory=self.directory, **self.configure_args)
+
+    @property
+    def metadata(self) -> MetaData:
+        return self.db.metadata
+
+
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

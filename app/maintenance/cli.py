@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import click
-from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -11,13 +10,18 @@ from app.extensions import db
 from app.maintenance.backup import BackupError, create_backup, restore_backup
 
 
+def _migration_scripts():
+    from alembic.script import ScriptDirectory  # Alembic only when a command needs it (see MigrationSettings)
+
+    return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+
+
 def _known_revisions() -> set[str]:
-    config = current_app.extensions["migrate"].migrate.get_config()
-    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    return {script.revision for script in _migration_scripts().walk_revisions()}
 
 
 def _head_revision() -> str | None:
-    return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config()).get_current_head()
+    return _migration_scripts().get_current_head()
 
 
 @click.command("backup")
