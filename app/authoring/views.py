@@ -98,6 +98,9 @@ def publish(slug: str):
     return redirect(url_for("authoring.course", slug=slug))
 
 
+ARCHIVED_MODULES_ANCHOR = "archived-modules"
+
+
 @bp.route("/<slug>/m/<module_slug>/archive", methods=["POST"])
 def archive_module(slug: str, module_slug: str):
     course = load_course(slug)
@@ -107,11 +110,12 @@ def archive_module(slug: str, module_slug: str):
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("“%(title)s” is archived: learners no longer see it; their progress in it is kept.",
-                title=module.title), "success")
-    return redirect(url_for("authoring.course", slug=slug))
+        return redirect(url_for("authoring.course", slug=slug, _anchor=f"module-{module_slug}"))
+    db.session.commit()
+    flash(_("“%(title)s” is archived: learners no longer see it; their progress in it is kept.",
+            title=module.title), "success")
+    # Where the module went (and where Tab continues from), not the top of the page.
+    return redirect(url_for("authoring.course", slug=slug, _anchor=ARCHIVED_MODULES_ANCHOR))
 
 
 @bp.route("/<slug>/m/<module_slug>/move-up", methods=["POST"], defaults={"steps": -1}, endpoint="move_module_up")
@@ -135,7 +139,7 @@ def restore_module(slug: str, module_slug: str):
     services.restore_module(db.session, module, current_user)
     db.session.commit()
     flash(_("“%(title)s” is back in the course.", title=module.title), "success")
-    return redirect(url_for("authoring.course", slug=slug))
+    return redirect(url_for("authoring.course", slug=slug, _anchor=f"module-{module_slug}"))
 
 
 @bp.route("/<slug>/images", methods=["POST"])

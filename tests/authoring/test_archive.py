@@ -39,8 +39,10 @@ def test_a_trainer_archives_a_module_learners_stop_seeing_it_and_keep_their_prog
 
     response = client.post("/author/test-course/m/module-2/archive")
     assert response.status_code == 302 and archived(app, "module-2")
+    assert response.location.endswith("/author/test-course#archived-modules")  # where it went, not the page top
     page = client.get("/author/test-course").text
     assert "is archived: learners no longer see it" in page
+    assert '<h3 id="archived-modules" tabindex="-1">' in page
     archived_list = page.split("Archived modules", 1)[1]
     assert "Module 2" in archived_list and 'aria-label="Restore “Module 2”"' in archived_list
     gone = learner.get("/courses/test-course/m/module-2")
@@ -49,7 +51,8 @@ def test_a_trainer_archives_a_module_learners_stop_seeing_it_and_keep_their_prog
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ModuleProgress)) == 1  # kept
 
-    assert client.post("/author/test-course/m/module-2/unarchive").status_code == 302
+    restored = client.post("/author/test-course/m/module-2/unarchive")
+    assert restored.status_code == 302 and restored.location.endswith("/author/test-course#module-module-2")
     assert not archived(app, "module-2")
     assert learner.get("/courses/test-course/m/module-2").status_code == 200
     assert "is back in the course" in client.get("/author/test-course").text
@@ -58,8 +61,8 @@ def test_a_trainer_archives_a_module_learners_stop_seeing_it_and_keep_their_prog
 def test_the_last_module_of_a_published_course_cannot_be_archived(app, client, make, people):
     make.course(modules=1, quiz_modules=())
     sign_in(client, people.trainer)
-    client.post("/author/test-course/m/module-1/archive")
-    assert not archived(app, "module-1")
+    refused = client.post("/author/test-course/m/module-1/archive")
+    assert not archived(app, "module-1") and refused.location.endswith("#module-module-1")
     assert "This is the course&#39;s only module" in client.get("/author/test-course").text
 
 
