@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from html import unescape
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -18,7 +19,7 @@ from app.catalog import services as catalog
 from app.catalog.models import ContentRevision, Course, CourseAsset, Module
 from app.catalog.queries import asset_by_path, asset_paths
 from app.content.markdown_render import MODULE_FILENAME, markdown_converter
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, NotFound
 from app.quizzes.models import AttemptAnswer, AttemptStatus, QuizAttempt
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -350,6 +351,32 @@ def set_published(session: Session, course: Course, published: bool, author: Use
         front = front.rstrip("\n") + f"\nstatus: {status}"
     return save_course(session, course, front + rest, expected_version=course.version, author=author,
                        summary="published" if published else "unpublished")
+
+
+def delete_image(session: Session, course: Course, path: str) -> None:
+    """Remove an uploaded image (a wrong picture, or one showing someone who must not be shown). Refused while a
+    page of the course shows it, archived modules included (restored, they would show a hole)."""
+    asset = asset_by_path(session, course.id, path)
+    if asset is None:
+        raise NotFound()
+    shown_by = _pages_showing(course, path)
+    if shown_by:
+        raise InvalidInput(_("%(path)s is shown by %(pages)s. Remove it from their text first, then delete it.",
+                             path=path, pages=", ".join(shown_by)))
+    session.delete(asset)
+    session.flush()
+
+
+def _pages_showing(course: Course, path: str) -> list[str]:
+    """course.md and the modules whose rendered text (quiz included) shows the image: the renderer wrote every
+    image it accepted as a link to /assets/<path>, so the HTML says exactly which pages use it."""
+    shown = re.compile(re.escape(f"/assets/{quote(path)}") + r"(?![\w./%-])")
+    pages = [_("the course page")] if shown.search(course.intro_html) else []
+    for module in course.modules:
+        if shown.search(module.trainer_html) or shown.search(json.dumps(module.quiz or {}, ensure_ascii=False)):
+            pages.append(_("“%(title)s” (archived)", title=module.title) if module.archived else
+                         _("“%(title)s”", title=module.title))
+    return pages
 
 
 @dataclass(frozen=True)

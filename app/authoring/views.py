@@ -19,7 +19,7 @@ from app.authoring.forms import (
 from app.catalog.models import ContentRevision, Course, Module
 from app.catalog.queries import all_courses, asset_paths, course_by_slug
 from app.catalog.services import quiz_as_data
-from app.errors import Conflict, DomainError, error_response, wants_json
+from app.errors import Conflict, DomainError, InvalidInput, error_response, wants_json
 from app.extensions import db
 from app.quizzes.presenters import questions_for_author
 
@@ -99,6 +99,7 @@ def publish(slug: str):
 
 
 ARCHIVED_MODULES_ANCHOR = "archived-modules"
+IMAGES_ANCHOR = "images"
 
 
 @bp.route("/<slug>/m/<module_slug>/archive", methods=["POST"])
@@ -165,6 +166,20 @@ def upload_image(slug: str):
     else:
         flash(" ".join(form.image.errors) or _("Choose an image to upload."), "error")
     return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.route("/<slug>/images/<path:path>/delete", methods=["POST"])
+def delete_image(slug: str, path: str):
+    course = load_course(slug)
+    try:
+        services.delete_image(db.session, course, path)
+    except InvalidInput as error:  # still shown somewhere; an unknown image is a 404
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Deleted %(path)s.", path=path), "success")
+    return redirect(url_for("authoring.course", slug=slug, _anchor=IMAGES_ANCHOR))
 
 
 @bp.errorhandler(RequestEntityTooLarge)

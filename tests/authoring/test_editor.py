@@ -209,6 +209,44 @@ def test_image_upload_is_checked_and_stored(trainer_client, app, course):
     assert "sandbox" in served.headers["Content-Security-Policy"]
 
 
+def test_an_image_no_page_shows_can_be_deleted_one_still_shown_cannot(trainer_client, app, course):
+    from io import BytesIO
+
+    for name in ("wrong.png", "shown.png", "shown-2.png"):
+        trainer_client.post("/author/test-course/images", data={"image": (BytesIO(PNG), name)},
+                            content_type="multipart/form-data")
+    module = module_row(app)
+    trainer_client.post("/author/test-course/m/module-1", data={
+        "source": module.source + "\n![A photo](images/shown.png)\n", "version": str(module.version), "save": "1"})
+    page = trainer_client.get("/author/test-course").text
+    assert 'aria-label="Delete images/wrong.png"' in page and 'data-confirm="Delete images/wrong.png?' in page
+
+    deleted = trainer_client.post("/author/test-course/images/images/wrong.png/delete")
+    assert deleted.status_code == 302 and deleted.location.endswith("/author/test-course#images")
+    assert "Deleted images/wrong.png." in trainer_client.get("/author/test-course").text
+    assert trainer_client.get("/courses/test-course/assets/images/wrong.png").status_code == 404
+
+    refused = trainer_client.post("/author/test-course/images/images/shown.png/delete", follow_redirects=True)
+    assert "images/shown.png is shown by “Module 1”. Remove it from their text first" in refused.text
+    with app.app_context():  # shown.png stays; shown-2.png is another image, not a use of shown.png
+        assert set(db.session.scalars(select(CourseAsset.path))) == {"images/shown.png", "images/shown-2.png"}
+    assert trainer_client.post("/author/test-course/images/images/shown-2.png/delete").status_code == 302
+    assert trainer_client.post("/author/test-course/images/images/never.png/delete").status_code == 404
+
+
+def test_an_image_an_archived_module_shows_cannot_be_deleted(trainer_client, app, course):
+    from io import BytesIO
+
+    trainer_client.post("/author/test-course/images", data={"image": (BytesIO(PNG), "kept.png")},
+                        content_type="multipart/form-data")
+    module = module_row(app, "module-2")
+    trainer_client.post("/author/test-course/m/module-2", data={
+        "source": module.source + "\n![A photo](images/kept.png)\n", "version": str(module.version), "save": "1"})
+    trainer_client.post("/author/test-course/m/module-2/archive")
+    refused = trainer_client.post("/author/test-course/images/images/kept.png/delete", follow_redirects=True)
+    assert "images/kept.png is shown by “Module 2” (archived)." in refused.text
+
+
 def test_draft_assets_are_hidden_from_learners(app, people, course, trainer_client):
     from io import BytesIO
 
