@@ -39,9 +39,25 @@ class QuietRequestHandler(WSGIRequestHandler):
         pass
 
 
+def bodies_closed_at_once(app):
+    """Werkzeug's development server closes a response only after its clean-up has read the socket, and that read
+    raises when the browser has just hung up (a page left mid-download): a file that send_file opened then stays
+    open, and its ResourceWarning fails whichever test is running. The test server reads each body whole and
+    closes it at once (the app streams nothing)."""
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return wsgi
+
+
 class LiveServer:
     def __init__(self, app):
-        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+        self._server = make_server("127.0.0.1", 0, bodies_closed_at_once(app), threaded=True,
+                                   request_handler=QuietRequestHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="live-server", daemon=True)
 
