@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import DEFAULT_PASSWORD
+
 # Pages that follow the session poll every 2 s (app/static/js/live.js): a change shows within one poll and one
 # request, but three browsers and the server share a loaded 2-core machine, so allow many polls, not four.
 FOLLOWS = 20_000
@@ -124,3 +126,56 @@ def test_a_teacher_runs_a_live_lesson_from_class_to_report(page, new_page, brows
     expect(page.get_by_role("heading", level=1, name="Mastery of the standards")).to_be_visible()
     expect(page.locator("table.heatmap").get_by_role("row", name=re.compile("CAT-15 — "))).to_contain_text("–")
     assert_accessible(page, axe_violations)
+
+
+@pytest.fixture
+def running_lesson(app, make, people, course):
+    """Class 5B (tomas, with lena and a co-teacher, tanvi) in a live session of the quiz module, on its first step."""
+    from app.auth.models import User
+    from app.catalog.models import Module
+    from app.classrooms import live as live_sessions
+    from app.classrooms.models import Classroom
+    from app.extensions import db
+
+    classroom = make.classroom(people.trainer, members=[people.learner], co_trainers=[people.other_trainer])
+    make.assignment(classroom, course)
+    with app.app_context():
+        live = live_sessions.start_live_session(db.session, db.session.get(User, people.trainer.id),
+                                                db.session.get(Classroom, classroom.id),
+                                                db.session.get(Module, course.modules[1].id))
+        db.session.commit()
+        return f"/classes/{classroom.id}/live/{live.id}", live.code
+
+
+def test_a_presenters_screen_follows_when_a_co_teacher_moves_the_session_on(page, new_page, browser_login, people,
+                                                                             running_lesson):
+    presenter_path, _code = running_lesson
+    browser_login(page, people.trainer)
+    page.goto(presenter_path)
+    expect(page.get_by_role("heading", level=1, name="Introduction")).to_be_visible()
+    co_teacher = browser_login(new_page(), people.other_trainer)
+    co_teacher.goto(presenter_path)
+    co_teacher.get_by_role("button", name="Next").click()
+    expect(co_teacher.get_by_role("heading", level=1, name="Introduction")).to_have_count(0)
+    heading = co_teacher.get_by_role("heading", level=1).inner_text()
+    # The projected screen shows the new step (its heading and its buttons), not the old one with new answers.
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible(timeout=FOLLOWS)
+    expect(page.get_by_role("button", name="Back")).to_be_visible()
+
+
+def test_a_student_signed_out_mid_session_is_told_so_not_shown_a_sign_in_page_inside_the_lesson(
+        page, browser_login, people, running_lesson):
+    _presenter_path, code = running_lesson
+    browser_login(page, people.learner)
+    page.goto(f"/live/{code}")
+    expect(page.get_by_role("heading", level=1, name="Introduction")).to_be_visible()
+    page.context.clear_cookies()  # the session expired, or a shared tablet was signed out elsewhere
+    notice = page.locator("#live-stage").get_by_role("alert")
+    expect(notice).to_contain_text("You were signed out, so this page stopped updating.", timeout=FOLLOWS)
+    expect(page.locator("header.site-header")).to_have_count(1)  # no second page pasted into this one
+    notice.get_by_role("link", name="Sign in again").click()
+    page.get_by_label("Username").fill(people.learner.username)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(rf"/live/{code}$"))  # back on the lesson, not on its polled fragment
+    expect(page.get_by_role("heading", level=1, name="Introduction")).to_be_visible()

@@ -126,3 +126,14 @@ def test_submitting_with_questions_left_blank_asks_first(page, browser_login, pe
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_role("heading", name="Attempt 1: 40%")).to_be_visible()
+
+
+def test_submitting_with_every_question_blank_asks_nothing_and_the_server_explains(page, browser_login, people, course):
+    browser_login(page, people.learner)
+    page.goto(QUIZ)
+    page.get_by_role("button", name="Start the quiz").click()
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_text("Answer at least one question before you submit. Nothing was graded")).to_be_visible()
+    assert questions == []  # "Submit anyway?" would promise a grade the server then refuses

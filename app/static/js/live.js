@@ -21,12 +21,27 @@
       busy = true;
       fetch(url, { headers: { "If-None-Match": etag, "Accept": "text/html" }, credentials: "same-origin", cache: "no-store" })
         .then(function (response) {
+          // Sent to the sign-in page (the session cookie expired or was cleared): say so, never paste that page here.
+          if (response.redirected || response.status === 401) { signedOut(); return null; }
           if (response.status !== 200) { return null; }
           etag = response.headers.get("ETag") || etag;
           return response.text();
         })
         .then(function (html) {
           if (html === null || html === undefined) { return; }
+          // The presenter's page shows its step around this region: when the session moved on (another teacher
+          // pressed Next), the whole page is out of date, not only the answers.
+          var pageVersion = region.getAttribute("data-page-version");
+          if (pageVersion !== null) {
+            var fresh = document.createElement("template");
+            fresh.innerHTML = html;
+            var marker = fresh.content.querySelector("[data-live-version]");
+            if (marker && marker.getAttribute("data-live-version") !== pageVersion) {
+              window.clearInterval(timer);
+              window.location.reload();
+              return;
+            }
+          }
           // A list the person opened (who has not answered yet) stays open when the region is replaced.
           var opened = Array.prototype.map.call(region.querySelectorAll("details[id][open]"), function (d) { return d.id; });
           region.innerHTML = html;
@@ -41,6 +56,20 @@
         })
         .catch(function () { /* offline for a moment: the next tick tries again */ })
         .then(function () { busy = false; });
+    }
+
+    function signedOut() {
+      window.clearInterval(timer);
+      var notice = document.createElement("p");
+      notice.className = "flash flash-warning";
+      notice.setAttribute("role", "alert");
+      notice.appendChild(document.createTextNode(region.getAttribute("data-signed-out") + " "));
+      var link = document.createElement("a");
+      link.href = region.getAttribute("data-sign-in");
+      link.textContent = region.getAttribute("data-sign-in-label");
+      notice.appendChild(link);
+      region.innerHTML = "";
+      region.appendChild(notice);
     }
 
     var timer = window.setInterval(poll, INTERVAL_MS);

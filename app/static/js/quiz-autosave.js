@@ -8,14 +8,18 @@
   // Submitting with questions left blank asks first: a blank answer is graded as wrong, and may use up an attempt.
   form.addEventListener("submit", function (event) {
     if (event.submitter && event.submitter.hasAttribute("formaction")) { return; }  // "Save answers"
-    var blank = Array.prototype.filter.call(form.querySelectorAll("fieldset.quiz-question"), function (question) {
+    var questions = form.querySelectorAll("fieldset.quiz-question");
+    var blank = Array.prototype.filter.call(questions, function (question) {
       var chosen = question.querySelector("input:checked");
       var typed = Array.prototype.some.call(question.querySelectorAll("input[type=text], textarea"),
                                             function (box) { return box.value.trim() !== ""; });
       return !chosen && !typed;
     }).length;
     var question = form.getAttribute("data-unanswered-question");
-    if (blank && question && !window.confirm(question.replace("{n}", String(blank)))) { event.preventDefault(); }
+    // All blank: nothing to confirm, the server refuses it and says why (nothing is graded).
+    if (blank && blank < questions.length && question && !window.confirm(question.replace("{n}", String(blank)))) {
+      event.preventDefault();
+    }
   });
 
   if (!window.fetch || !window.FormData) { return; }
