@@ -143,6 +143,9 @@ def control_live_session(session: Session, actor: User, classroom: Classroom, li
         raise InvalidInput(_("Unknown control."))
     if live.ended_at is not None:
         raise Conflict(_("This session has ended."))
+    moved_on = Conflict(_("The session had already moved on; here is where it is now."))
+    if live.version != seen_version:  # a screen that is behind: say so, not that its button makes no sense now
+        raise moved_on
     values = _next_state(live, module_steps(module), action)
     changed = session.execute(
         update(LiveSession).where(LiveSession.id == live.id, LiveSession.version == seen_version,
@@ -150,7 +153,7 @@ def control_live_session(session: Session, actor: User, classroom: Classroom, li
         .values(version=LiveSession.version + 1, **values).execution_options(synchronize_session=False)
     ).rowcount
     if not changed:
-        raise Conflict(_("The session had already moved on; here is where it is now."))
+        raise moved_on
     session.refresh(live)
     if action == "end":
         stored = store_practice_answers(session, live, module)

@@ -25,7 +25,7 @@ from app.access import (
 from app.catalog.models import Course, Module
 from app.classrooms import audit, queries, reports, services
 from app.classrooms import live as live_sessions
-from app.classrooms.codes import LIVE_CODE_LENGTH, normalise_code, plausible_code
+from app.classrooms.codes import JOIN_CODE_LENGTH, LIVE_CODE_LENGTH, normalise_code, plausible_code
 from app.classrooms.forms import (
     AccountsForm,
     AddTrainerForm,
@@ -473,24 +473,38 @@ def leave_class(classroom_id: int):
 def enter_live_code():
     live_form = LiveCodeForm(prefix=LIVE_FORM_PREFIX)
     if live_form.validate_on_submit():
-        return redirect(url_for("classroom_learner.live", code=normalise_code(live_form.code.data)))
-    # An empty or malformed box: the page again, the message under the field (the class form stays blank).
+        code = normalise_code(live_form.code.data)
+        if _session_of_member(code) is not None:
+            return redirect(url_for("classroom_learner.live", code=code))
+        live_form.code.errors.append(
+            _("This is a class code: type it under “Join a class” above.") if plausible_code(code, JOIN_CODE_LENGTH)
+            else _unknown_session_message())
+    # A wrong, empty or malformed code: the page again, what was typed kept, the message under the field.
     return render_template("classrooms/join.html", form=JoinForm(formdata=None), live_form=live_form,
                            classes=queries.classes_of_learner(db.session, current_user))
 
 
-def _followed_session(code: str) -> tuple[LiveSession, Module]:
+def _session_of_member(code: str) -> tuple[LiveSession, Module] | None:
     """The session with this code, for a member of its class; for anyone else it does not exist."""
     code = normalise_code(code)
     if not plausible_code(code, LIVE_CODE_LENGTH):
-        raise NotFound(_("No live session has this code."))
+        return None
     row = db.session.execute(
         select(LiveSession, Module).join(Module, Module.id == LiveSession.module_id)
         .join(ClassroomMember, ClassroomMember.classroom_id == LiveSession.classroom_id)
         .where(LiveSession.code == code, ClassroomMember.user_id == current_user.id)).first()
-    if row is None:
-        raise NotFound(_("No live session has this code. Check it, and that you joined the class."))
-    return row[0], row[1]
+    return None if row is None else (row[0], row[1])
+
+
+def _unknown_session_message() -> str:
+    return _("No live session has this code. Check it, and that you joined the class.")
+
+
+def _followed_session(code: str) -> tuple[LiveSession, Module]:
+    found = _session_of_member(code)
+    if found is None:
+        raise NotFound(_unknown_session_message())
+    return found
 
 
 def _stage(live: LiveSession, module: Module) -> dict:

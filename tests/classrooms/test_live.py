@@ -230,6 +230,16 @@ def test_a_double_click_moves_the_session_one_step_not_two(live):
     assert "already moved on" in live.presenter.get(live.url).text
 
 
+def test_a_screen_that_is_behind_is_told_the_session_moved_on_whatever_button_it_pressed(live):
+    live.go_to_step(2)  # a question
+    seen = live.row().version
+    live.control("open")  # another teacher opened it
+    stale = live.control("open", seen)  # this screen still offers "Open question"
+    assert stale.status_code == 302 and live.row().version == seen + 1
+    page = live.presenter.get(live.url).text
+    assert "already moved on" in page and "does not apply" not in page
+
+
 def test_ending_stores_answers_as_practice_not_as_quiz_attempts(app, live, students, people):
     live.go_to_step(2)
     live.control("open")
@@ -284,6 +294,19 @@ def test_an_empty_session_code_is_a_field_error_on_the_join_page(students):
     # On a phone the box is far down the page: it takes the focus, so its message is what the learner sees.
     assert re.search(r'<input[^>]*autofocus[^>]*id="live-code"|<input[^>]*id="live-code"[^>]*autofocus', response.text)
     assert response.text.count("autofocus") == 1
+
+def test_a_wrong_session_code_is_a_field_error_that_keeps_what_was_typed(live, students, make, people):
+    wrong = students[0].post("/live", data={"live-code": "zzz-999"})
+    assert wrong.status_code == 200
+    assert "No live session has this code. Check it, and that you joined the class." in wrong.text
+    assert 'value="zzz-999"' in wrong.text
+    class_code = students[0].post("/live", data={"live-code": "ABCD-EFGH"})
+    assert "This is a class code: type it under “Join a class” above." in class_code.text
+    outsider = make.user(username="outsider")  # the right code, but not in the class: the same answer
+    client = students[0].application.test_client()
+    sign_in(client, outsider)
+    assert "No live session has this code" in client.post("/live", data={"live-code": live.code}).text
+
 
 def test_the_learner_finds_the_running_session_from_their_class_page_or_by_code(live, students):
     page = students[0].get("/join").text
