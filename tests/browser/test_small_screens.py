@@ -33,6 +33,15 @@ def site(app, make, people):
         return {"id": classroom.id, "live": live.id}
 
 
+def gap_under_header(page) -> float:
+    """Pixels between the header's bottom and the first visible thing in <main>."""
+    return page.evaluate("""() => {
+        const header = document.querySelector("header.site-header").getBoundingClientRect().bottom;
+        const first = [...document.querySelectorAll("main *")].find(element => element.getClientRects().length);
+        return first.getBoundingClientRect().top - header;
+    }""")
+
+
 def overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
@@ -45,15 +54,17 @@ def test_no_page_scrolls_sideways_at_320_px(browser, live_server, browser_login,
     try:
         if who != "anonymous":
             browser_login(page, getattr(people, who))
-        wide = {}
+        wide, gaps = {}, {}
         for path in paths:
             response = page.goto(path.format(**site))
             assert response.status == 200, path
             if overflow(page) > 0:
                 wide[path] = overflow(page)
+            gaps[path] = gap_under_header(page)
     finally:
         context.close()
     assert wide == {}
+    assert {path: gap for path, gap in gaps.items() if gap < 12} == {}  # the page's first line never touches the bar
 
 
 def test_the_class_page_keeps_every_control_in_view_on_a_phone(browser, live_server, browser_login, people, site):
