@@ -20,6 +20,17 @@ def failed_signin(response) -> bool:
     return response.status_code != 302
 
 
+def signed_in_account_key() -> str:
+    return f"password-check:{getattr(current_user, 'id', None)}"
+
+
+# The forms that ask a signed-in person for their password (change it, delete the account) are limited like
+# sign-in, per account and together: an unlocked phone must not become a way to guess the password.
+password_check_limit = limiter.shared_limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"],
+                                            scope="password-check", key_func=signed_in_account_key,
+                                            methods=["POST"], deduct_when=failed_signin)
+
+
 def home_for_signed_in() -> str:
     return url_for("learning.dashboard")  # My learning: work assigned by a class first, then courses in progress
 
@@ -126,6 +137,7 @@ def end_other_sessions():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@password_check_limit
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():

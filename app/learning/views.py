@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, logout_user
 
 from app.access import can_read_course, can_see_facilitator_notes, owns_record
 from app.auth.forms import ConfirmForm
+from app.auth.views import password_check_limit
 from app.errors import DomainError, NotFound, error_response
 from app.extensions import db, utcnow
 from app.learning import certificate_pdf, privacy, queries, services
@@ -189,6 +190,7 @@ def export_data():
 
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
+@password_check_limit
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():

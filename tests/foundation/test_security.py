@@ -146,6 +146,21 @@ class TestSignInRateLimit:
         assert 120 <= int(blocked.headers["Retry-After"]) <= 180
         assert "Try again in 3 minutes." in blocked.text
 
+    def test_the_account_forms_that_check_a_password_are_limited_together(self, app, client, people):
+        sign_in(client, people.learner)
+        wrong = {"current_password": "not my password", "new_password": "a brand new passphrase",
+                 "confirm_password": "a brand new passphrase"}
+        for _ in range(2):
+            assert client.post("/account/password", data=wrong).status_code == 200
+        assert client.post("/account/delete", data={"password": "not my password", "confirm": "y"}).status_code == 200
+        blocked = client.post("/account/delete", data={"password": "correct horse battery", "confirm": "y"})
+        assert blocked.status_code == 429 and 'href="/account/delete" data-go-back>Go back</a>' in blocked.text
+        assert client.post("/account/password", data=wrong).status_code == 429
+        assert client.get("/account/password").status_code == 200  # the page still opens
+        other = app.test_client()  # another account is not held back
+        sign_in(other, people.other_learner)
+        assert other.post("/account/password", data=wrong).status_code == 200
+
     def test_per_ip_limit_across_accounts(self, client, people):
         for number in range(6):
             client.post("/signin", data={"username": f"someone{number}", "password": "wrong-password!"})
