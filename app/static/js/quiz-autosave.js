@@ -8,6 +8,7 @@
   // Submitting with questions left blank asks first: a blank answer is graded as wrong, and may use up an attempt.
   form.addEventListener("submit", function (event) {
     if (event.submitter && event.submitter.hasAttribute("formaction")) { return; }  // "Save answers"
+    if (form.hasAttribute("data-sent")) { return; }  // a double tap: site.js drops it; asking again would mislead
     var questions = form.querySelectorAll("fieldset.quiz-question");
     var blank = Array.prototype.filter.call(questions, function (question) {
       var chosen = question.querySelector("input:checked");

@@ -3,7 +3,9 @@
   "use strict";
   // Forms whose action cannot be undone carry data-confirm="question": ask before sending them.
   // Without JavaScript the form is sent at once: the check is a courtesy, not a permission.
+  // A form already sent is not asked about again (a double click): the guard below drops the second send.
   document.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute("data-sent")) { return; }
     var question = event.target.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
