@@ -137,3 +137,31 @@ def test_submitting_with_every_question_blank_asks_nothing_and_the_server_explai
     page.get_by_role("button", name="Submit answers").click()
     expect(page.get_by_text("Answer at least one question before you submit. Nothing was graded")).to_be_visible()
     assert questions == []  # "Submit anyway?" would promise a grade the server then refuses
+
+
+def test_enter_in_an_answer_box_saves_and_stays_on_the_question(page, browser_login, people, course):
+    browser_login(page, people.learner)
+    page.goto(QUIZ)
+    page.get_by_role("button", name="Start the quiz").click()
+    box = page.get_by_label("Your answer")
+    box.fill("Article 26")
+    url = page.url
+    box.press("Enter")  # a phone keyboard's "Go"
+    expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_be_visible(timeout=AUTOSAVED)
+    assert page.url == url
+    expect(box).to_be_focused()  # no reload to the top of the page
+
+
+def test_a_tab_left_open_after_submitting_in_another_says_why_it_cannot_save(page, browser_login, people, course):
+    browser_login(page, people.learner)
+    page.goto(QUIZ)
+    page.get_by_role("button", name="Start the quiz").click()
+    other_tab = page.context.new_page()
+    other_tab.goto(QUIZ)
+    other_tab.get_by_label("Article 15").check()
+    other_tab.once("dialog", lambda dialog: dialog.accept())
+    other_tab.get_by_role("button", name="Submit answers").click()
+    expect(other_tab.get_by_role("heading", name=re.compile("Attempt 1"))).to_be_visible()
+    page.get_by_label("Your answer").fill("Article 26")
+    expect(page.get_by_role("status")).to_contain_text("this attempt was submitted in another tab or window",
+                                                       timeout=AUTOSAVED)

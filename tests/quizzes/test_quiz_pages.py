@@ -146,6 +146,11 @@ def test_the_autosave_request_gets_a_json_answer(app, client, course, people, lo
                            headers={"Accept": "application/json"})
     assert response.status_code == 200 and response.json == {"saved": True}
     assert attempts_in_db(app)[0].draft_answers["m3-short"] == "26"
+    submit(client, token, ALL_RIGHT)
+    late = client.post(f"{QUIZ_URL}/attempts/{token}/save", data={"q-m3-short": "25"},
+                       headers={"Accept": "application/json"})  # a tab left open after submitting in another
+    assert late.status_code == 409 and late.json["submitted"] is True
+    assert late.json["result"].endswith(f"{QUIZ_URL}/attempts/{token}")
 
 
 def test_submitting_grades_on_the_server_and_shows_the_result(app, client, course, people, login):

@@ -77,6 +77,9 @@
       if (response.ok && !response.redirected) {
         if (JSON.stringify(snapshot()) === sent) { dropCopy(); }
         say(status && status.getAttribute("data-saved-text"));
+      } else if (response.status === 409) {  // submitted from another tab: nothing here can be saved any more
+        dropCopy();
+        say(status && status.getAttribute("data-submitted-text"));
       } else {
         say(status && status.getAttribute("data-failed-text"));
       }
@@ -96,5 +99,13 @@
 
   form.addEventListener("change", changed);
   form.addEventListener("input", changed);
+  // Enter in an answer box (a phone keyboard's "Go") would press the form's first button, "Save answers", and
+  // reload the page at its top: save here instead, and stay on the question.
+  form.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target.tagName !== "INPUT" || event.target.type !== "text") { return; }
+    event.preventDefault();
+    if (timer) { clearTimeout(timer); }
+    save();
+  });
   restoreCopy();
 }());
