@@ -18,11 +18,18 @@ from app.auth.models import Audience, LoginSession, User
 from app.auth.passwords import verify_password
 from app.catalog.models import ContentRevision, Course, Module
 from app.classrooms.audit import action_label, readable_details
-from app.classrooms.models import Classroom, ClassroomMember, ClassroomTrainer, ErasedMembership, LiveAnswer
+from app.classrooms.models import (
+    Assignment,
+    Classroom,
+    ClassroomMember,
+    ClassroomTrainer,
+    ErasedMembership,
+    LiveAnswer,
+)
 from app.classrooms.services import ERASED_LABEL, audit_events_naming, forget_in_audit_log
 from app.errors import InvalidInput
 from app.learning.models import Certificate, Enrolment, ModuleProgress
-from app.quizzes.models import PracticeAnswer, QuizAttempt
+from app.quizzes.models import AttemptStatus, PracticeAnswer, QuizAttempt
 from app.quizzes.queries import quiz_as_taken
 
 EXPORT_FORMAT_VERSION = 1
@@ -189,3 +196,31 @@ def erase_account(session: Session, user: User, password: str) -> None:
     user.active = False
     user.erased = True
     session.flush()
+
+
+def leave_course(session: Session, user: User, course: Course) -> None:
+    """Take a course the learner only looked at out of their record, as if they had never opened it: the
+    enrolment, the reading progress and any unsubmitted attempt go. Refused once they have quiz results in it (the
+    quiz's attempt limit counts them: leaving must not reset it) or its certificate, and while one of their classes
+    assigns the course (it is the class's work)."""
+    in_course = select(Module.id).where(Module.course_id == course.id).scalar_subquery()
+    mine = (QuizAttempt.user_id == user.id, QuizAttempt.module_id.in_(in_course))
+    if session.scalar(select(Certificate.id).where(Certificate.user_id == user.id,
+                                                   Certificate.course_id == course.id)) is not None:
+        raise InvalidInput(_("You completed this course: it stays in your record with its certificate, which you "
+                             "can hide from verification on the certificate's page."))
+    if session.scalar(select(QuizAttempt.id).where(*mine, QuizAttempt.status != AttemptStatus.OPEN).limit(1)):
+        raise InvalidInput(_("You have quiz results in this course: it stays in your record, with them."))
+    assigned_by = session.scalar(
+        select(Classroom.name).join(Assignment, Assignment.classroom_id == Classroom.id)
+        .join(ClassroomMember, ClassroomMember.classroom_id == Classroom.id)
+        .where(Assignment.course_id == course.id, ClassroomMember.user_id == user.id).limit(1))
+    if assigned_by is not None:
+        raise InvalidInput(_("Your class %(name)s has this course as its work: it stays in My learning.",
+                             name=assigned_by))
+    session.execute(delete(QuizAttempt).where(*mine).execution_options(synchronize_session=False))
+    session.execute(delete(ModuleProgress).where(ModuleProgress.user_id == user.id,
+                                                 ModuleProgress.module_id.in_(in_course))
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+                    .execution_options(synchronize_session=False))

@@ -72,6 +72,21 @@ def enrol(slug: str):
     return redirect(url_for("learning.course", slug=course.slug))
 
 
+@bp.route("/courses/<slug>/leave", methods=["POST"])
+@login_required
+def leave_course(slug: str):
+    course = readable_course_or_404(slug)
+    try:
+        privacy.leave_course(db.session, current_user, course)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("learning.course", slug=course.slug))
+    db.session.commit()
+    flash(_("You left %(title)s: nothing of it is kept in your record.", title=course.title), "success")
+    return redirect(url_for("learning.dashboard"))
+
+
 @bp.route("/courses/<slug>/m/<module_slug>")
 @statements_commit_one_by_one
 @login_required

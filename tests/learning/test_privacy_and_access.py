@@ -210,3 +210,55 @@ def test_others_progress_never_shows_on_my_pages(app, people, course_builder):
     for url in ("/courses", "/courses/torture-prevention", "/learning", "/standards"):
         html = client.get(url).get_data(as_text=True)
         assert "status-completed" not in html and "badge-ok" not in html and "1 of 2 modules completed" not in html
+
+
+class TestLeavingACourse:
+    def record(self, app, user):
+        with app.app_context():
+            enrolments = db.session.scalar(select(func.count()).select_from(Enrolment)
+                                           .where(Enrolment.user_id == user.id))
+            progress = db.session.scalar(select(func.count()).select_from(ModuleProgress)
+                                         .where(ModuleProgress.user_id == user.id))
+            attempts = db.session.scalar(select(func.count()).select_from(QuizAttempt)
+                                         .where(QuizAttempt.user_id == user.id))
+            return enrolments, progress, attempts
+
+    def test_a_course_only_looked_at_leaves_no_trace(self, app, people, course_builder):
+        course_builder(modules=2, quiz_modules=(2,))
+        client = signed_in(app, people.learner)
+        client.get("/courses/torture-prevention/m/m1")  # opened while browsing: enrolled
+        client.post("/courses/torture-prevention/m/m2/quiz/attempts")  # an attempt started, never submitted
+        other = signed_in(app, people.other_learner)
+        other.get("/courses/torture-prevention/m/m1")
+        page = client.get("/courses/torture-prevention").text
+        assert "Leave this course" in page and 'data-confirm="Leave this course? Your progress in it is deleted.' in page
+        assert self.record(app, people.learner) == (1, 2, 1)
+
+        left = client.post("/courses/torture-prevention/leave")
+        assert left.status_code == 302 and left.location.endswith("/learning")
+        assert "You left Torture prevention: nothing of it is kept in your record." in client.get("/learning").text
+        assert self.record(app, people.learner) == (0, 0, 0)
+        assert self.record(app, people.other_learner) == (1, 1, 0)  # only mine
+        assert "Torture prevention" not in client.get("/learning").text
+
+    def test_a_course_with_results_a_certificate_or_a_class_stays(self, app, people, course_builder):
+        client = give_learner_a_record(app, people.learner, course_builder)  # a passed quiz and a certificate
+        assert "Leave this course" not in client.get("/courses/torture-prevention").text
+        refused = client.post("/courses/torture-prevention/leave", follow_redirects=True)
+        assert "You completed this course: it stays in your record with its certificate" in refused.text
+        with app.app_context():
+            db.session.execute(Certificate.__table__.delete())
+            db.session.commit()
+        refused = client.post("/courses/torture-prevention/leave", follow_redirects=True)
+        assert "You have quiz results in this course: it stays in your record, with them." in refused.text
+        assert self.record(app, people.learner)[0] == 1
+
+    def test_a_course_a_class_assigns_stays(self, app, make, people, course_builder):
+        course = course_builder(modules=1)
+        classroom = make.classroom(people.trainer, name="Cohort A", members=[people.learner])
+        make.assignment(classroom, course)
+        client = signed_in(app, people.learner)
+        client.get("/courses/torture-prevention/m/m1")
+        refused = client.post("/courses/torture-prevention/leave", follow_redirects=True)
+        assert "Your class Cohort A has this course as its work: it stays in My learning." in refused.text
+        assert self.record(app, people.learner)[0] == 1
