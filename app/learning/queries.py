@@ -162,6 +162,9 @@ _CATALOG = {  # by can_read_drafts
 }
 
 
+EVERYONE = "general"  # the audience of a course written for anyone: it belongs under every audience's filter
+
+
 def catalog_for(session: Session, user: User, audience: str = "", language: str = "") -> Catalog:
     """Courses the user may read, filtered, the user's own audience first, then their language. Drafts only for
     trainers.
@@ -173,11 +176,15 @@ def catalog_for(session: Session, user: User, audience: str = "", language: str 
     audience = audience if audience in audiences else ""
     language = language if language in languages else ""
     shown = [course for course in courses
-             if (not audience or audience in (course.audiences or []))
+             if (not audience or audience in (course.audiences or []) or EVERYONE in (course.audiences or []))
              and (not language or course.language == language)]
     own_audience, own_language = getattr(user, "audience", None), getattr(user, "language", None)
-    shown.sort(key=lambda course: (own_audience not in (course.audiences or []), course.language != own_language,
-                                   course.title.casefold()))
+
+    def audience_rank(course: Course) -> int:  # written for them, then for everyone, then for others
+        audiences = course.audiences or []
+        return 0 if own_audience in audiences else 1 if EVERYONE in audiences else 2
+
+    shown.sort(key=lambda course: (audience_rank(course), course.language != own_language, course.title.casefold()))
     _with_light_modules(session, shown)
     return Catalog(entries=_progress_for_courses(session, user, shown), audiences=audiences, languages=languages,
                    audience=audience, language=language)
