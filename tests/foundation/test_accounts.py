@@ -62,6 +62,16 @@ def test_sign_up_refuses_weak_passwords_with_a_field_error(client, password, mes
     assert b'aria-invalid="true"' in response.data
 
 
+def test_a_refused_form_lists_each_problem_with_a_link_to_its_field(client):
+    response = client.post("/signup", data={"display_name": "", "username": "amina", "password": "short",
+                                            "audience": "student", "language": "en"})
+    summary = response.text.split('<div class="error-summary" role="alert">', 1)[1].split("</div>", 1)[0]
+    assert '<a href="#display_name">Display name: This field is required.</a>' in summary
+    assert '<a href="#password">Password: Use at least 8 characters.</a>' in summary
+    assert "Username" not in summary  # only the fields in error
+    assert 'id="display_name"' in response.text and 'id="password"' in response.text  # where the links lead
+
+
 @pytest.fixture
 def signup_disabled_app(app):
     app.config["SIGNUP_ENABLED"] = False
