@@ -176,6 +176,10 @@ def test_the_presenter_sees_the_count_and_a_bar_for_each_answer(live, students):
     results = live.presenter.get(f"{live.url}/results")
     assert "2 answers" in results.text and "from 2 learners in the class" in results.text
     assert bar_counts(results.text) == [("A. Article 3", 1), ("B. Article 15", 1), ("C. Article 10", 0)]
+    # While it is open, the bars wait behind a closed panel (a room that sees the majority copies it) ...
+    panel = results.text.split('<details class="answers-so-far"', 1)[1].split("</details>", 1)[0]
+    assert "Show the answers so far" in panel and bar_counts(panel) == bar_counts(results.text)
+    assert " open" not in panel.split(">", 1)[0]
     assert "bar-correct" not in results.text
     assert live.presenter.get(f"{live.url}/results",
                               headers={"If-None-Match": results.headers["ETag"]}).status_code == 304
@@ -183,7 +187,8 @@ def test_the_presenter_sees_the_count_and_a_bar_for_each_answer(live, students):
     changed = live.presenter.get(f"{live.url}/results", headers={"If-None-Match": results.headers["ETag"]})
     assert changed.status_code == 200 and bar_counts(changed.text) == [("A. Article 3", 0), ("B. Article 15", 2), ("C. Article 10", 0)]
     live.control("reveal")
-    assert '<li class="bar-correct">' in live.presenter.get(f"{live.url}/results").text
+    revealed = live.presenter.get(f"{live.url}/results").text
+    assert '<li class="bar-correct">' in revealed and "answers-so-far" not in revealed  # ... then for all to see
 
 
 def test_the_presenter_can_see_who_has_not_answered_yet(app, live, students, make, cast):
