@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "learner_joined": _l("Learner joined the class"),
     "learner_removed": _l("Learner removed from the class"),
     "learner_left": _l("Learner left the class"),
+    "class_account_erased": _l("Class account erased"),
     "password_reset": _l("New passphrase given"),
     "assignment_created": _l("Work assigned"),
     "assignment_changed": _l("Due date changed"),

@@ -41,6 +41,7 @@ from app.classrooms.models import ClassroomMember, LiveAnswer, LiveSession
 from app.classrooms.names import repeated
 from app.errors import DomainError, NotFound
 from app.extensions import client_ip, db, limiter, utcnow
+from app.learning import privacy
 from app.learning.queries import standards_by_code
 from app.local_time import local_time, utc_from_local
 from app.one_shot import claim, one_shot_token
@@ -153,6 +154,21 @@ def remove_member(classroom_id: int, user_id: int):
         abort(400)
     if _commit_or_flash(lambda: services.remove_member(db.session, current_user, classroom, member)):
         flash(_("%(name)s was removed from the class.", name=member.display_name), "success")
+    return redirect(url_for("classes.show", classroom_id=classroom.id))
+
+
+@bp.route("/<int:classroom_id>/members/<int:user_id>/erase", methods=["POST"])
+def erase_member_account(classroom_id: int, user_id: int):
+    classroom = _classroom(classroom_id)
+    membership, member = queries.member_of(db.session, classroom, user_id)
+    if not can_reset_member_password(current_user, classroom, membership):  # only accounts this class made
+        abort(403)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    name = member.display_name
+    if _commit_or_flash(lambda: privacy.erase_class_account(db.session, current_user, classroom, member)):
+        flash(_("The account of %(name)s is erased: it can no longer sign in, and their answers count in this "
+                "class only anonymously.", name=name), "success")
     return redirect(url_for("classes.show", classroom_id=classroom.id))
 
 

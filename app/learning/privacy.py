@@ -26,7 +26,7 @@ from app.classrooms.models import (
     ErasedMembership,
     LiveAnswer,
 )
-from app.classrooms.services import ERASED_LABEL, audit_events_naming, forget_in_audit_log
+from app.classrooms.services import ERASED_LABEL, audit_events_naming, forget_in_audit_log, record_audit
 from app.errors import InvalidInput
 from app.learning.models import Certificate, Enrolment, ModuleProgress
 from app.quizzes.models import AttemptStatus, PracticeAnswer, QuizAttempt
@@ -170,6 +170,25 @@ def erase_account(session: Session, user: User, password: str) -> None:
     """Erase the account after checking the password. Answers stay, anonymised; everything personal goes."""
     if not verify_password(user.password_hash, password or ""):
         raise InvalidInput(_("The password is wrong."))
+    erase_user(session, user)
+
+
+def erase_class_account(session: Session, trainer: User, classroom: Classroom, member: User) -> None:
+    """A trainer erases an account their class made (a child's, without e-mail): removing the child from the class
+    alone would leave an account that can still sign in, under the child's name, that nobody but an administrator
+    can reach. The caller checks the account is one this class made. Refused while the account is in another
+    class too: that class's teachers count on it."""
+    elsewhere = session.scalar(select(ClassroomMember.classroom_id).where(
+        ClassroomMember.user_id == member.id, ClassroomMember.classroom_id != classroom.id).limit(1))
+    if elsewhere is not None:
+        raise InvalidInput(_("%(name)s is also in another class: remove them from this class instead.",
+                             name=member.username))
+    erase_user(session, member)
+    record_audit(session, trainer, "class_account_erased", classroom=classroom)
+
+
+def erase_user(session: Session, user: User) -> None:
+    """Everything personal goes; answers stay, anonymised, so that class statistics stay true."""
     anonymous_member = secrets.token_hex(16)
     class_ids = session.scalars(select(ClassroomMember.classroom_id).where(ClassroomMember.user_id == user.id)).all()
     session.add_all(ErasedMembership(classroom_id=class_id, anonymous_member=anonymous_member)

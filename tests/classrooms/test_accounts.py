@@ -7,6 +7,7 @@ from app.classrooms.codes import new_passphrase, passphrase_words
 from app.classrooms.models import AuditEvent, ClassroomMember
 from app.extensions import db
 from tests.conftest import sign_in
+from tests.factories import DEFAULT_PASSWORD
 
 CARD = re.compile(r'<dd class="credential">([^<]+)</dd>\s*<dt>Passphrase</dt><dd class="credential passphrase">([^<]+)</dd>')
 
@@ -108,6 +109,53 @@ def test_a_trainer_cannot_reset_the_password_of_someone_in_another_class(client,
     mine = make.classroom(people.trainer)
     sign_in(client, people.trainer)
     assert client.post(f"/classes/{mine.id}/members/{child.id}/password").status_code == 404
+
+
+def test_a_trainer_erases_an_account_the_class_made_and_it_is_gone_for_good(client, app, make, people):
+    from app.learning.models import ModuleProgress
+    from app.quizzes.models import QuizAttempt
+
+    course = make.course(modules=2, quiz_modules=(2,))
+    child = make.user(username="pupil-01", display_name="Noah Example")
+    classroom = make.classroom(people.trainer, created_accounts=[child], members=[people.learner])
+    tablet = app.test_client()
+    sign_in(tablet, child)
+    tablet.get("/courses/test-course/m/module-1")
+    make.submitted_attempt(child, course.modules[1], {"q-m2-single": "b"})
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{classroom.id}").text
+    assert "Erase the account of pupil-01" in page and "Erase the account of lena" not in page  # lena made hers
+
+    erased = client.post(f"/classes/{classroom.id}/members/{child.id}/erase", follow_redirects=True)
+    assert "The account of Noah Example is erased" in erased.text and "pupil-01" not in erased.text
+    assert tablet.get("/account").status_code == 302  # signed out, and it can never sign in again
+    refused = app.test_client().post("/signin", data={"username": "pupil-01", "password": DEFAULT_PASSWORD})
+    assert refused.status_code == 200 and "Unknown username or wrong password." in refused.text
+    with app.app_context():
+        row = db.session.get(User, child.id)
+        assert row.erased and row.display_name == "" and row.username != "pupil-01"
+        assert db.session.scalar(select(func.count()).select_from(ModuleProgress)
+                                 .where(ModuleProgress.user_id == child.id)) == 0
+        attempt = db.session.scalars(select(QuizAttempt)).one()
+        assert attempt.user_id is None and attempt.anonymous_member  # the class's statistics stay true
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "class_account_erased")).one()
+        assert event.actor_id == people.trainer.id and "pupil-01" not in str(event.details)
+
+
+def test_only_accounts_the_class_made_and_only_in_no_other_class_can_be_erased(client, app, make, people):
+    child = make.user(username="pupil-01")
+    classroom = make.classroom(people.trainer, members=[people.learner], created_accounts=[child])
+    sign_in(client, people.trainer)
+    assert client.post(f"/classes/{classroom.id}/members/{people.learner.id}/erase").status_code == 403
+    other_class = make.classroom(people.other_trainer, members=[child])
+    refused = client.post(f"/classes/{classroom.id}/members/{child.id}/erase", follow_redirects=True)
+    assert "pupil-01 is also in another class: remove them from this class instead." in refused.text
+    with app.app_context():
+        assert not db.session.get(User, child.id).erased
+    stranger = app.test_client()
+    sign_in(stranger, people.other_trainer)  # teaches the child too, but did not make the account
+    assert stranger.post(f"/classes/{other_class.id}/members/{child.id}/erase").status_code == 403
+    assert stranger.post(f"/classes/{classroom.id}/members/{child.id}/erase").status_code == 404
 
 
 ONCE_IN_FORM = re.compile(r'name="once" type="hidden" value="([^"]+)"')
