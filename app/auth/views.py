@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -61,7 +62,29 @@ def sign_in():
         if user is not None:
             return sign_in_and_redirect(user, form.next.data, remember=form.remember.data)
         form.password.errors.append(_("Unknown username or wrong password."))
+        warning = _pause_warning()
+        if warning:
+            form.password.errors.append(warning)
     return render_template("auth/sign_in.html", form=form, signup_enabled=current_app.config["SIGNUP_ENABLED"])
+
+
+PAUSE_WARNING_FROM = 2  # wrong passwords left before a pause: say so from here on
+
+
+def _pause_warning() -> str | None:
+    """Before the account's sign-in pauses, say so: the pause holds even the right password, which is a surprise
+    to someone who does not know it is coming. Said for any username typed, existing or not: nothing is revealed."""
+    for limit in limiter.current_limits:
+        if limit.key.find("signin-account:") != -1:
+            left = limit.remaining - 1  # this failure is counted after the response
+            if 0 < left <= PAUSE_WARNING_FROM:
+                return ngettext("%(num)d more wrong password and signing in to this account pauses for a few "
+                                "minutes, even with the right one.",
+                                "%(num)d more wrong passwords and signing in to this account pauses for a few "
+                                "minutes, even with the right one.", left)
+            if left <= 0:
+                return _("Signing in to this account is now paused for a few minutes, even with the right password.")
+    return None
 
 
 @bp.route("/signout", methods=["POST"])

@@ -135,6 +135,18 @@ class TestSignInRateLimit:
         assert 'href="/signin" data-go-back>Go back</a>' in foreign.text
         assert "evil.example" not in foreign.text
 
+    def test_the_last_wrong_passwords_before_a_pause_say_it_is_coming(self, client, people):
+        def wrong(username="lena"):
+            return client.post("/signin", data={"username": username, "password": "wrong-password!"}).text
+
+        assert "2 more wrong passwords and signing in to this account pauses for a few minutes, even with the " \
+               "right one." in wrong()  # 3 per minute: warned from two left (of 5 in production: from the third)
+        assert "1 more wrong password and signing in to this account pauses for a few minutes" in wrong()
+        assert "Signing in to this account is now paused for a few minutes, even with the right password." in wrong()
+        # The same words for a username nobody has: the warning tells nothing about which accounts exist.
+        wrong("nobody-here")
+        assert "1 more wrong password and signing in to this account pauses" in wrong("nobody-here")
+
     def test_a_pause_says_the_time_left_not_the_whole_window(self, app, client, people, monkeypatch):
         app.config["SIGNIN_LIMIT_PER_ACCOUNT"] = "3 per 10 minutes"
         for _ in range(3):
