@@ -42,6 +42,11 @@ def gap_under_header(page) -> float:
     }""")
 
 
+def menu_targets(page) -> list[dict]:
+    return page.evaluate("""() => [...document.querySelectorAll(".nav-list a, .nav-list button")].map(
+        element => ({text: element.textContent.trim(), height: element.getBoundingClientRect().height}))""")
+
+
 def overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
@@ -54,17 +59,19 @@ def test_no_page_scrolls_sideways_at_320_px(browser, live_server, browser_login,
     try:
         if who != "anonymous":
             browser_login(page, getattr(people, who))
-        wide, gaps = {}, {}
+        wide, gaps, taps = {}, {}, {}
         for path in paths:
             response = page.goto(path.format(**site))
             assert response.status == 200, path
             if overflow(page) > 0:
                 wide[path] = overflow(page)
             gaps[path] = gap_under_header(page)
+            taps.update({f"{path} {box['text']}": box["height"] for box in menu_targets(page) if 0 < box["height"] < 24})
     finally:
         context.close()
     assert wide == {}
     assert {path: gap for path, gap in gaps.items() if gap < 12} == {}  # the page's first line never touches the bar
+    assert taps == {}  # the menu's links and buttons are at least 24 px tall (WCAG 2.2's minimum target size)
 
 
 def test_the_class_page_keeps_every_control_in_view_on_a_phone(browser, live_server, browser_login, people, site):

@@ -12,6 +12,14 @@ from config import ProductionConfig, TestingConfig
 from tests.conftest import sign_in
 
 
+def test_the_favicon_browsers_ask_for_leads_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.location.endswith("/static/favicon.svg")
+    icon = client.get(response.location)
+    assert icon.mimetype == "image/svg+xml"
+    icon.close()  # a static file's response holds the file open until closed
+
+
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json == {"status": "ok"}
