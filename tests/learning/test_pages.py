@@ -323,6 +323,9 @@ class TestStandards:
         assert covered and '<li id="ICCPR-7" class="">' in html
         assert "You have covered 1 of the 2 standards taught here" in html
         assert '<a href="#CAT">Convention against Torture</a>' in html  # the jump list
+        # ... and back to it from each instrument: on a phone the page runs to dozens of screens.
+        assert html.count('<a href="#instruments-title">Back to the list of instruments</a>') == html.count(
+            '<section class="standard-instrument"')
 
     def test_articles_are_named_by_their_instruments_unit(self, app, client, course_builder):
         course_builder(modules=1)
