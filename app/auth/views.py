@@ -75,7 +75,7 @@ def _pause_warning() -> str | None:
     """Before the account's sign-in pauses, say so: the pause holds even the right password, which is a surprise
     to someone who does not know it is coming. Said for any username typed, existing or not: nothing is revealed."""
     for limit in limiter.current_limits:
-        if limit.key.find("signin-account:") != -1:
+        if "signin-account:" in limit.key:
             left = limit.remaining - 1  # this failure is counted after the response
             if 0 < left <= PAUSE_WARNING_FROM:
                 return ngettext("%(num)d more wrong password and signing in to this account pauses for a few "
