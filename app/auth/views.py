@@ -4,6 +4,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from app.access import is_trainer
 from app.auth import services
 from app.auth.forms import ChangePasswordForm, ConfirmForm, ProfileForm, SignInForm, SignUpForm
 from app.errors import DomainError
@@ -32,8 +33,10 @@ password_check_limit = limiter.shared_limit(lambda: current_app.config["SIGNIN_L
                                             methods=["POST"], deduct_when=failed_signin)
 
 
-def home_for_signed_in() -> str:
-    return url_for("learning.dashboard")  # My learning: work assigned by a class first, then courses in progress
+def home_for(user) -> str:
+    """Where signing in leads without a `next`: a teacher's classes, a learner's own work (My learning: what a
+    class assigned first, then courses in progress)."""
+    return url_for("classes.index") if is_trainer(user) else url_for("learning.dashboard")
 
 
 def sign_in_and_redirect(user, next_path: str | None, *, remember: bool = False):
@@ -46,7 +49,7 @@ def sign_in_and_redirect(user, next_path: str | None, *, remember: bool = False)
     session.permanent = remember  # otherwise a cookie without an expiry: it ends when the browser closes
     generate_csrf()  # the new session's CSRF secret goes out with this cookie, not with the next page's
     db.session.commit()
-    return redirect(safe_redirect_path(next_path, home_for_signed_in()))
+    return redirect(safe_redirect_path(next_path, home_for(user)))
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -55,7 +58,7 @@ def sign_in_and_redirect(user, next_path: str | None, *, remember: bool = False)
                methods=["POST"], deduct_when=failed_signin)
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(safe_redirect_path(request.args.get("next"), home_for_signed_in()))
+        return redirect(safe_redirect_path(request.args.get("next"), home_for(current_user)))
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.username.data, form.password.data)
@@ -106,7 +109,7 @@ def sign_up():
     if not current_app.config["SIGNUP_ENABLED"]:
         abort(404)
     if current_user.is_authenticated:
-        return redirect(home_for_signed_in())
+        return redirect(home_for(current_user))
     form = SignUpForm()
     if form.validate_on_submit():
         try:

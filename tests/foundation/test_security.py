@@ -28,6 +28,14 @@ def test_sign_in_never_redirects_off_site(client, people, target):
     assert response.headers["Location"] == "/learning"
 
 
+@pytest.mark.parametrize(("who", "home"), [("learner", "/learning"), ("trainer", "/classes"), ("admin", "/classes")])
+def test_signing_in_without_a_next_leads_a_teacher_to_their_classes_and_a_learner_to_their_work(app, people, who,
+                                                                                                home):
+    user = getattr(people, who)
+    response = app.test_client().post("/signin", data={"username": user.username, "password": "correct horse battery"})
+    assert response.status_code == 302 and response.headers["Location"] == home
+
+
 def test_sign_in_follows_a_safe_next(client, people):
     response = client.post("/signin", data={"username": people.learner.username,
                                             "password": "correct horse battery", "next": "/account"})
