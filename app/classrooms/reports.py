@@ -420,7 +420,9 @@ def item_analysis(session: Session, classroom: Classroom, module: Module) -> lis
         options = question.get("options") or []
         chosen = Counter(option_id for response, _correct in given
                          for option_id in (response if isinstance(response, list) else [response]))
-        wrong = Counter(describe_wrong_answer(question, response) for response, correct in given if not correct)
+        # An erased learner's typed words are gone (None): still counted as right or wrong, never as a text.
+        wrong = Counter(describe_wrong_answer(question, response) for response, correct in given
+                        if not correct and response is not None)
         common_wrong, common_count = wrong.most_common(1)[0] if wrong else (None, 0)
         typed = Counter((normalise_answer(response), bool(correct)) for response, correct in given
                         if isinstance(response, str)) if question["type"] == "short_answer" else Counter()

@@ -29,7 +29,7 @@ from app.classrooms.models import (
 from app.classrooms.services import ERASED_LABEL, audit_events_naming, forget_in_audit_log, record_audit
 from app.errors import InvalidInput
 from app.learning.models import Certificate, Enrolment, ModuleProgress
-from app.quizzes.models import AttemptStatus, PracticeAnswer, QuizAttempt
+from app.quizzes.models import AttemptAnswer, AttemptStatus, PracticeAnswer, QuizAttempt
 from app.quizzes.queries import quiz_as_taken
 
 EXPORT_FORMAT_VERSION = 1
@@ -173,6 +173,19 @@ def erase_account(session: Session, user: User, password: str) -> None:
     erase_user(session, user)
 
 
+def _forget_typed_answers(session: Session, user: User) -> None:
+    attempts = select(QuizAttempt.id).where(QuizAttempt.user_id == user.id).scalar_subquery()
+    session.execute(update(QuizAttempt).where(QuizAttempt.user_id == user.id).values(draft_answers={})
+                    .execution_options(synchronize_session=False))
+    for model, mine in ((AttemptAnswer, AttemptAnswer.attempt_id.in_(attempts)),
+                        (PracticeAnswer, PracticeAnswer.user_id == user.id)):
+        typed = [row_id for row_id, response in session.execute(select(model.id, model.response).where(mine))
+                 if isinstance(response, str)]  # a choice is a list of option ids: it says nothing about anyone
+        if typed:
+            session.execute(update(model).where(model.id.in_(typed)).values(response=None)
+                            .execution_options(synchronize_session=False))
+
+
 def erase_class_account(session: Session, trainer: User, classroom: Classroom, member: User) -> None:
     """A trainer erases an account their class made (a child's, without e-mail): removing the child from the class
     alone would leave an account that can still sign in, under the child's name, that nobody but an administrator
@@ -188,7 +201,9 @@ def erase_class_account(session: Session, trainer: User, classroom: Classroom, m
 
 
 def erase_user(session: Session, user: User) -> None:
-    """Everything personal goes; answers stay, anonymised, so that class statistics stay true."""
+    """Everything personal goes; answers stay, anonymised, so that class statistics stay true. Words the person
+    typed go too (a child may have typed their name): only whether the answer was right is kept."""
+    _forget_typed_answers(session, user)
     anonymous_member = secrets.token_hex(16)
     class_ids = session.scalars(select(ClassroomMember.classroom_id).where(ClassroomMember.user_id == user.id)).all()
     session.add_all(ErasedMembership(classroom_id=class_id, anonymous_member=anonymous_member)

@@ -118,6 +118,31 @@ class TestErasure:
         refused = app.test_client().post("/signin", data={"username": "lena", "password": DEFAULT_PASSWORD})
         assert refused.status_code == 200
 
+    def test_erasure_forgets_the_words_typed_and_keeps_whether_they_were_right(self, app, people, course_builder):
+        client = give_learner_a_record(app, people.learner, course_builder)
+        with app.app_context():
+            attempt = db.session.scalars(select(QuizAttempt)).one()
+            attempt.answers.append(AttemptAnswer(question_key="q-typed", response="My name is Lena Example",
+                                                 correct=False, points=0.0))
+            module = db.session.get(Module, attempt.module_id)
+            db.session.add(PracticeAnswer(user_id=people.learner.id, module_id=module.id, question_key="q-typed",
+                                          response="Lena from 5B", correct=True))
+            reading = db.session.scalars(select(Module).where(Module.slug == "m1")).one()
+            db.session.add(QuizAttempt(token="open-draft", user_id=people.learner.id, module_id=reading.id,
+                                       number=1, draft_answers={"q-typed": "Lena again"}))
+            db.session.commit()
+        assert client.post("/account/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"}).status_code == 302
+        with app.app_context():
+            stored = json.dumps([[answer.response for answer in row.answers] + [row.draft_answers]
+                                 for row in db.session.scalars(select(QuizAttempt))]
+                                + [row.response for row in db.session.scalars(select(PracticeAnswer))])
+            assert "Lena" not in stored
+            typed = db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.question_key == "q-typed")).one()
+            assert typed.response is None and typed.correct is False  # the statistic stays true
+            assert db.session.scalars(select(AttemptAnswer).where(AttemptAnswer.question_key == "q1")).one() \
+                .response == ["true"]  # a choice names nobody: kept
+
+
     def test_erasure_takes_the_username_out_of_the_audit_log(self, app, people, course_builder):
         from app.classrooms.models import AuditEvent
         from app.classrooms.services import record_audit
