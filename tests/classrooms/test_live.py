@@ -271,7 +271,8 @@ def test_ending_stores_answers_as_practice_not_as_quiz_attempts(app, live, stude
     class_page = live.presenter.get(f"/classes/{live.classroom.id}").text
     assert "Earlier sessions" in class_page and f'href="{live.url}"' in class_page
     presenter = live.presenter.get(live.url).text
-    assert "The session has ended" in presenter
+    assert "<h1>The session has ended</h1>" in presenter
+    assert 'id="step-title"' not in presenter and "live-results" not in presenter  # the summary is the page
     assert "Open: learners are answering" not in presenter and live.code not in presenter
     # ... and sums the session up: each question, its answers and the share answered rightly.
     summary = presenter.split('id="summary-title"', 1)[1].split("</table>", 1)[0]
