@@ -119,7 +119,9 @@ def classrooms_visible_to(user: User):
     return Classroom.id.in_(select(ClassroomTrainer.classroom_id).where(ClassroomTrainer.user_id == user.id))
 
 
-def can_reset_member_password(user: User, classroom: Classroom, membership: ClassroomMember) -> bool:
-    """Only for accounts the class's trainers created (no e-mail): a self-made account stays its owner's alone."""
+def can_reset_member_password(user: User, classroom: Classroom, membership: ClassroomMember, member: User) -> bool:
+    """Only for accounts the class's trainers created (no e-mail), and only while they are learners' accounts: a
+    self-made account stays its owner's alone, and one an admin has since made a trainer's is no longer the
+    class's to reset or erase. (Named for the reset; erasing a class-made account follows the same rule.)"""
     return (can_manage_classroom(user, classroom) and membership.classroom_id == classroom.id
-            and membership.account_created_by_trainer)
+            and membership.account_created_by_trainer and member.role == Role.LEARNER)

@@ -120,9 +120,13 @@ def end_all_login_sessions(session: Session, user: User, keep_token: str | None 
     session.execute(statement)
 
 
+class WrongPassword(InvalidInput):
+    """The password a signed-in person typed to confirm an action was wrong (it counts against a rate limit)."""
+
+
 def change_password(session: Session, user: User, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password):
-        raise InvalidInput(_("The current password is wrong."))
+        raise WrongPassword(_("The current password is wrong."))
     set_password(session, user, new_password)
     # Other browsers signed in with the old password are signed out; this one stays.
     end_all_login_sessions(session, user, keep_token=user.current_session_token)

@@ -7,30 +7,12 @@ from flask_wtf.csrf import generate_csrf
 from app.access import is_trainer
 from app.auth import services
 from app.auth.forms import ChangePasswordForm, ConfirmForm, ProfileForm, SignInForm, SignUpForm
+from app.auth.limits import failed_signin, note_wrong_password, password_check_limit, signin_account_key
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.security import safe_redirect_path
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-
-
-def signin_account_key() -> str:
-    return "signin-account:" + services.normalise_username(request.form.get("username", ""))[:64]
-
-
-def failed_signin(response) -> bool:
-    return response.status_code != 302
-
-
-def signed_in_account_key() -> str:
-    return f"password-check:{getattr(current_user, 'id', None)}"
-
-
-# The forms that ask a signed-in person for their password (change it, delete the account) are limited like
-# sign-in, per account and together: an unlocked phone must not become a way to guess the password.
-password_check_limit = limiter.shared_limit(lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"],
-                                            scope="password-check", key_func=signed_in_account_key,
-                                            methods=["POST"], deduct_when=failed_signin)
 
 
 def home_for(user) -> str:
@@ -171,6 +153,7 @@ def change_password():
             services.change_password(db.session, current_user, form.current_password.data, form.new_password.data)
         except DomainError as error:
             db.session.rollback()
+            note_wrong_password(error)
             form.current_password.errors.append(error.message)
         else:
             db.session.commit()

@@ -355,7 +355,8 @@ def set_published(session: Session, course: Course, published: bool, author: Use
 
 def delete_image(session: Session, course: Course, path: str) -> None:
     """Remove an uploaded image (a wrong picture, or one showing someone who must not be shown). Refused while a
-    page of the course shows it, archived modules included (restored, they would show a hole)."""
+    page of the course shows it, archived modules included (restored, they would show a hole). Older revisions are
+    not checked: a learner still in an attempt begun on one may see a hole where its question showed the image."""
     asset = asset_by_path(session, course.id, path)
     if asset is None:
         raise NotFound()

@@ -161,7 +161,7 @@ def remove_member(classroom_id: int, user_id: int):
 def erase_member_account(classroom_id: int, user_id: int):
     classroom = _classroom(classroom_id)
     membership, member = queries.member_of(db.session, classroom, user_id)
-    if not can_reset_member_password(current_user, classroom, membership):  # only accounts this class made
+    if not can_reset_member_password(current_user, classroom, membership, member):  # only accounts this class made
         abort(403)
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -176,7 +176,7 @@ def erase_member_account(classroom_id: int, user_id: int):
 def reset_password(classroom_id: int, user_id: int):
     classroom = _classroom(classroom_id)
     membership, member = queries.member_of(db.session, classroom, user_id)
-    if not can_reset_member_password(current_user, classroom, membership):
+    if not can_reset_member_password(current_user, classroom, membership, member):
         abort(403)
     if not FlaskForm().validate_on_submit():
         abort(400)

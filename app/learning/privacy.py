@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.auth.models import Audience, LoginSession, User
 from app.auth.passwords import verify_password
+from app.auth.services import WrongPassword
 from app.catalog.models import ContentRevision, Course, Module
 from app.classrooms.audit import action_label, readable_details
 from app.classrooms.models import (
@@ -169,7 +170,7 @@ def _own_part(details: dict[str, Any] | None, user: User) -> dict[str, Any]:
 def erase_account(session: Session, user: User, password: str) -> None:
     """Erase the account after checking the password. Answers stay, anonymised; everything personal goes."""
     if not verify_password(user.password_hash, password or ""):
-        raise InvalidInput(_("The password is wrong."))
+        raise WrongPassword(_("The password is wrong."))
     erase_user(session, user)
 
 
@@ -252,7 +253,9 @@ def leave_course(session: Session, user: User, course: Course) -> None:
     if assigned_by is not None:
         raise InvalidInput(_("Your class %(name)s has this course as its work: it stays in My learning.",
                              name=assigned_by))
-    session.execute(delete(QuizAttempt).where(*mine).execution_options(synchronize_session=False))
+    # Open ones only, even though none other was found: a submission from another tab may land in between.
+    session.execute(delete(QuizAttempt).where(*mine, QuizAttempt.status == AttemptStatus.OPEN)
+                    .execution_options(synchronize_session=False))
     session.execute(delete(ModuleProgress).where(ModuleProgress.user_id == user.id,
                                                  ModuleProgress.module_id.in_(in_course))
                     .execution_options(synchronize_session=False))

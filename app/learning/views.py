@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, logout_user
 
 from app.access import can_read_course, can_see_facilitator_notes, owns_record
 from app.auth.forms import ConfirmForm
-from app.auth.views import password_check_limit
+from app.auth.limits import note_wrong_password, password_check_limit
 from app.errors import DomainError, NotFound, error_response
 from app.extensions import db, utcnow
 from app.learning import certificate_pdf, privacy, queries, services
@@ -83,7 +83,8 @@ def leave_course(slug: str):
         flash(error.message, "error")
         return redirect(url_for("learning.course", slug=course.slug))
     db.session.commit()
-    flash(_("You left %(title)s: nothing of it is kept in your record.", title=course.title), "success")
+    flash(_("You left %(title)s: it is no longer in My learning, and your progress in it is deleted.",
+            title=course.title), "success")
     return redirect(url_for("learning.dashboard"))
 
 
@@ -213,6 +214,7 @@ def delete_account():
             privacy.erase_account(db.session, current_user, form.password.data)
         except DomainError as error:
             db.session.rollback()
+            note_wrong_password(error)
             form.password.errors.append(error.message)
         else:
             db.session.commit()

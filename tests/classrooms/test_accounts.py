@@ -158,6 +158,21 @@ def test_only_accounts_the_class_made_and_only_in_no_other_class_can_be_erased(c
     assert stranger.post(f"/classes/{classroom.id}/members/{child.id}/erase").status_code == 404
 
 
+def test_a_class_made_account_since_made_a_trainers_is_no_longer_the_class_to_reset_or_erase(client, app, make,
+                                                                                               people):
+    child = make.user(username="pupil-01")
+    classroom = make.classroom(people.trainer, created_accounts=[child])
+    with app.app_context():
+        db.session.get(User, child.id).role = "trainer"  # an admin promoted the account
+        db.session.commit()
+    sign_in(client, people.trainer)
+    assert "Erase the account of pupil-01" not in client.get(f"/classes/{classroom.id}").text
+    assert client.post(f"/classes/{classroom.id}/members/{child.id}/erase").status_code == 403
+    assert client.post(f"/classes/{classroom.id}/members/{child.id}/password").status_code == 403
+    with app.app_context():
+        assert not db.session.get(User, child.id).erased
+
+
 ONCE_IN_FORM = re.compile(r'name="once" type="hidden" value="([^"]+)"')
 RESET_ACTION = re.compile(r'action="(/classes/\d+/members/\d+/password\?once=[^"]+)"')
 

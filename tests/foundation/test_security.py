@@ -170,10 +170,16 @@ class TestSignInRateLimit:
         sign_in(client, people.learner)
         wrong = {"current_password": "not my password", "new_password": "a brand new passphrase",
                  "confirm_password": "a brand new passphrase"}
+        typo = {"current_password": "correct horse battery", "new_password": "a brand new passphrase",
+                "confirm_password": "a brand new passphrasf"}
+        for _ in range(4):  # a typo in the new password, or an unticked box, is not a wrong password
+            assert client.post("/account/password", data=typo).status_code == 200
+            assert client.post("/account/delete", data={"password": "not my password"}).status_code == 200
         for _ in range(2):
             assert client.post("/account/password", data=wrong).status_code == 200
-        assert client.post("/account/delete", data={"password": "not my password", "confirm": "y"}).status_code == 200
-        blocked = client.post("/account/delete", data={"password": "correct horse battery", "confirm": "y"})
+        refused = client.post("/account/delete", data={"password": "not my password", "understood": "y"})
+        assert refused.status_code == 200 and "The password is wrong." in refused.text
+        blocked = client.post("/account/delete", data={"password": "correct horse battery", "understood": "y"})
         assert blocked.status_code == 429 and 'href="/account/delete" data-go-back>Go back</a>' in blocked.text
         assert client.post("/account/password", data=wrong).status_code == 429
         assert client.get("/account/password").status_code == 200  # the page still opens

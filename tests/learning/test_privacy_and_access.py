@@ -261,7 +261,8 @@ class TestLeavingACourse:
 
         left = client.post("/courses/torture-prevention/leave")
         assert left.status_code == 302 and left.location.endswith("/learning")
-        assert "You left Torture prevention: nothing of it is kept in your record." in client.get("/learning").text
+        assert "You left Torture prevention: it is no longer in My learning, and your progress in it is deleted." \
+               in client.get("/learning").text
         assert self.record(app, people.learner) == (0, 0, 0)
         assert self.record(app, people.other_learner) == (1, 1, 0)  # only mine
         assert "Torture prevention" not in client.get("/learning").text

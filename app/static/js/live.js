@@ -62,7 +62,8 @@
       window.clearInterval(timer);
       var notice = document.createElement("p");
       notice.className = "flash flash-warning";
-      notice.setAttribute("role", "alert");
+      // Announced once: by the region itself where it is a live region (the student's stage), else as an alert.
+      if (!region.hasAttribute("aria-live")) { notice.setAttribute("role", "alert"); }
       notice.appendChild(document.createTextNode(region.getAttribute("data-signed-out") + " "));
       var link = document.createElement("a");
       link.href = region.getAttribute("data-sign-in");

@@ -103,6 +103,7 @@
   // reload the page at its top: save here instead, and stay on the question.
   form.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || event.target.tagName !== "INPUT" || event.target.type !== "text") { return; }
+    if (event.isComposing || event.keyCode === 229) { return; }  // Enter that confirms a word in an input method
     event.preventDefault();
     if (timer) { clearTimeout(timer); }
     save();
