@@ -173,7 +173,7 @@ def test_a_student_signed_out_mid_session_is_told_so_not_shown_a_sign_in_page_in
     page.goto(f"/live/{code}")
     expect(page.get_by_role("heading", level=1, name="Introduction")).to_be_visible()
     page.context.clear_cookies()  # the session expired, or a shared tablet was signed out elsewhere
-    notice = page.locator("#live-stage").get_by_role("alert")
+    notice = page.locator("#live-stage .flash-warning")  # announced by the stage's own live region
     expect(notice).to_contain_text("You were signed out, so this page stopped updating.", timeout=FOLLOWS)
     expect(page.locator("header.site-header")).to_have_count(1)  # no second page pasted into this one
     notice.get_by_role("link", name="Sign in again").click()
