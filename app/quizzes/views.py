@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.access import can_see_attempt, can_take_quiz, gate, signed_in
 from app.catalog.models import Module
-from app.errors import NotFound
+from app.errors import NotFound, wants_json
 from app.extensions import db, utcnow
 from app.learning.queries import standards_by_code
 from app.quizzes import presenters, queries, services
@@ -90,18 +90,14 @@ def save_answers(course_slug: str, module_slug: str, token: str):
         services.save_draft(db.session, attempt, quiz, responses_from_form(quiz, request.form))
     except services.AttemptAlreadySubmitted:
         db.session.rollback()
-        if _wants_json():  # the autosave script of a tab left open after submitting in another
+        if wants_json():  # the autosave script of a tab left open after submitting in another
             return {"saved": False, "submitted": True, "result": _result_url()}, 409
         return redirect(_result_url())
     db.session.commit()
-    if _wants_json():  # the autosave script
+    if wants_json():  # the autosave script
         return {"saved": True}
     flash(_("Your answers are saved. You can come back and finish later, even after signing in again."), "success")
     return redirect(_quiz_url())
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
 
 
 @bp.post("/attempts/<token>/submit")
