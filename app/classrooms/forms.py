@@ -90,3 +90,10 @@ class LiveControlForm(FlaskForm):
     """Every control carries the version the presenter saw, so a double click moves one step, not two."""
 
     version = HiddenField(validators=[DataRequired()])
+
+
+class HiddenAnswerForm(FlaskForm):
+    """One typed answer to take off the presenter's screen, or to put back."""
+
+    question = HiddenField(validators=[DataRequired()])
+    text = HiddenField(validators=[DataRequired()])

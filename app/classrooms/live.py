@@ -34,6 +34,7 @@ HEADING_ID = re.compile(r'^<h2[^>]*\bid="([^"]+)"')
 LEADING_HEADING = re.compile(r"^<h2[\s>].*?</h2>\s*", re.S)  # the step's title, shown once as its h1
 FACILITATOR_NOTES = re.compile(r'<aside class="callout callout-facilitator".*?</aside>', re.S)
 CONTROL_ACTIONS = ("next", "back", "open", "close", "reveal", "end")
+TYPED_ANSWER_BARS = 8  # the most common typed answers shown; a long tail of single answers would fill the screen
 
 
 @dataclass(frozen=True)
@@ -234,12 +235,34 @@ def ended_session_summary(session: Session, live: LiveSession, steps: list[Step]
             for step in steps if step.question]
 
 
+def set_answer_hidden(session: Session, live: LiveSession, module: Module, question_key: str, text: str,
+                      hidden: bool) -> None:
+    """Take a typed answer off the presenter's screen (a rude or personal one), or put it back. Every answer with
+    the same normalised text goes, as it is counted in one bar; the learners' own answers and records keep it."""
+    question = next((question for question in (module.quiz or {}).get("questions") or []
+                     if question["id"] == question_key), None)
+    answer = normalise_answer(text or "")
+    if question is None or question["type"] != "short_answer" or not answer:
+        raise InvalidInput(_("There is no such typed answer to hide."))
+    session.refresh(live, with_for_update=True)  # two co-teachers hiding at once both count
+    by_question = dict(live.hidden_answers or {})
+    texts = [known for known in by_question.get(question_key, []) if known != answer]
+    by_question[question_key] = texts + [answer] if hidden else texts
+    live.hidden_answers = {key: texts for key, texts in by_question.items() if texts}
+    session.flush()
+
+
+def hidden_answers(live: LiveSession, question_key: str) -> list[str]:
+    return (live.hidden_answers or {}).get(question_key, [])
+
+
 @dataclass(frozen=True)
 class Distribution:
     answered: int
     class_size: int  # the class's learners: the presenter sees how many have not answered yet
     bars: list[tuple[str, int, bool]]  # label, count, correct
     not_answered: list[str]  # display names of the class's learners who have not answered, in name order
+    hidden: list[tuple[str, int]] = ()  # typed answers the presenter took off the screen, and how many typed each
 
 
 def answer_distribution(session: Session, live: LiveSession, question: dict[str, Any]) -> Distribution:
@@ -249,8 +272,12 @@ def answer_distribution(session: Session, live: LiveSession, question: dict[str,
     if question["type"] == "short_answer":
         accepted = {normalise_answer(answer) for answer in question.get("accepted_answers") or []}
         counts = Counter(normalise_answer(response) for response in responses if isinstance(response, str))
-        bars = [(text, count, text in accepted) for text, count in counts.most_common(8)]
+        taken_off = set(hidden_answers(live, question["id"]))
+        bars = [(text, count, text in accepted) for text, count in counts.most_common()
+                if text not in taken_off][:TYPED_ANSWER_BARS]
+        hidden = [(text, count) for text, count in counts.most_common() if text in taken_off]
     else:
+        hidden = []
         counts = Counter(option_id for response in responses for option_id in response or [])
         # Markup(...).striptags() turns sanitised option HTML into plain text, which templates escape.
         bars = [(Markup(option["html"]).striptags(), counts.get(option["id"], 0),  # nosec B704
@@ -261,4 +288,5 @@ def answer_distribution(session: Session, live: LiveSession, question: dict[str,
     ).all())
     answered_by = {user_id for user_id, _response in answers}
     not_answered = sorted((name for user_id, name in names.items() if user_id not in answered_by), key=str.casefold)
-    return Distribution(answered=len(responses), class_size=len(names), bars=bars, not_answered=not_answered)
+    return Distribution(answered=len(responses), class_size=len(names), bars=bars, not_answered=not_answered,
+                        hidden=hidden)

@@ -82,6 +82,9 @@ class LiveSession(db.Model):
     # Keys of the questions the presenter opened, so the ended session can tell "not asked" from "nobody answered".
     # None on sessions from before this was kept: their summary cannot tell.
     opened_questions: Mapped[list[str] | None] = mapped_column(JSON)
+    # Typed answers the presenter took off the screen (a rude or personal one), per question key, normalised as the
+    # answer bars count them. The learners' own answers and records keep them.
+    hidden_answers: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,7 +1,9 @@
 """Classes for trainers (/classes, trainers and admins only), joining and live sessions for learners (/join,
 /live), and the audit log for admins (/admin/audit)."""
 
+import json
 import re
+import zlib
 from datetime import datetime
 from urllib.parse import quote
 
@@ -32,6 +34,7 @@ from app.classrooms.forms import (
     AssignmentForm,
     ClassroomForm,
     DueForm,
+    HiddenAnswerForm,
     JoinForm,
     LiveCodeForm,
     LiveControlForm,
@@ -408,7 +411,8 @@ def _results_etag(live: LiveSession) -> str:
                .where(ClassroomMember.classroom_id == live.classroom_id).scalar_subquery())
     count, latest, size = db.session.execute(select(func.count(), func.max(LiveAnswer.updated_at), members).where(
         LiveAnswer.session_id == live.id)).one()
-    return f"r{live.version}-{count}-{latest.timestamp() if latest else 0}-{size}"
+    hidden = zlib.crc32(json.dumps(live.hidden_answers or {}, sort_keys=True).encode())
+    return f"r{live.version}-{count}-{latest.timestamp() if latest else 0}-{size}-{hidden}"
 
 
 @bp.route("/<int:classroom_id>/live/<int:session_id>/results")
@@ -420,10 +424,24 @@ def live_results(classroom_id: int, session_id: int):
     if request.if_none_match.contains(etag):
         return Response(status=304, headers={"ETag": f'"{etag}"'})
     distribution = live_sessions.answer_distribution(db.session, live, step.question) if step.question else None
-    response = Response(render_template("classrooms/_results.html", live=live, step=step,
+    response = Response(render_template("classrooms/_results.html", classroom=classroom, live=live, step=step,
                                         distribution=distribution))
     response.set_etag(etag)
     return response
+
+
+@bp.route("/<int:classroom_id>/live/<int:session_id>/hidden-answers", methods=["POST"])
+def hide_live_answer(classroom_id: int, session_id: int):
+    """Take a typed answer off the presenter's screen ("hide"), or put it back ("show")."""
+    classroom = _classroom(classroom_id)
+    live, module = _live_of(classroom, session_id)
+    form = HiddenAnswerForm()
+    if not form.validate_on_submit() or request.form.get("do") not in ("hide", "show"):
+        abort(400)
+    _commit_or_flash(lambda: live_sessions.set_answer_hidden(
+        db.session, live, module, form.question.data, form.text.data, hidden=request.form["do"] == "hide"))
+    return redirect(url_for("classes.presenter", classroom_id=classroom.id, session_id=live.id,
+                            _anchor="live-results"))
 
 
 @bp.route("/<int:classroom_id>/live/<int:session_id>/<action>", methods=["POST"])

@@ -69,6 +69,7 @@ OWN_POSTS = [
     ("classes.remove_assignment", "POST", "/classes/{ours}/assignments/{our_assignment}/remove"),
     ("classes.start_live", "POST", "/classes/{ours}/live"),
     ("classes.control_live", "POST", "/classes/{ours}/live/{our_session}/next"),
+    ("classes.hide_live_answer", "POST", "/classes/{ours}/live/{our_session}/hidden-answers"),
 ]
 # Our class in the URL, another class's object after it: 404 even for our own trainer.
 FOREIGN = [
@@ -82,6 +83,7 @@ FOREIGN = [
     ("GET", "/classes/{ours}/live/{their_session}"),
     ("GET", "/classes/{ours}/live/{their_session}/results"),
     ("POST", "/classes/{ours}/live/{their_session}/next"),
+    ("POST", "/classes/{ours}/live/{their_session}/hidden-answers"),
     ("GET", "/classes/{ours}/items/999999"),
     ("GET", "/classes/{ours}/learners/999999"),
     ("GET", "/classes/{ours}/live/999999"),

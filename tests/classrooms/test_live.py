@@ -226,6 +226,58 @@ def test_multiple_choice_and_short_answers_are_kept_as_given(app, live, students
     assert "Show what was typed" in typed and "article 26" in typed and " open" not in typed.split(">", 1)[0]
 
 
+def typed_bars(html: str) -> list[str]:
+    panel = html.split('<ol class="answer-bars"', 1)[1].split("</ol>", 1)[0] if "answer-bars" in html else ""
+    return [label for label, _count in bar_counts(panel)]
+
+
+def test_the_presenter_hides_a_typed_answer_from_the_screen_and_can_put_it_back(app, live, students, people):
+    live.go_to_step(5)
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-short", "text": "Stupid lesson"})
+    students[1].post(f"/live/{live.code}/answer", data={"question": "m2-short", "text": "26"})
+    before = live.presenter.get(f"{live.url}/results")
+    assert typed_bars(before.text) == ["stupid lesson", "26"]
+    assert 'aria-label="Hide “stupid lesson” from the screen"' in before.text
+
+    version = live.row().version
+    hidden = live.presenter.post(f"{live.url}/hidden-answers",
+                                 data={"question": "m2-short", "text": "Stupid  LESSON", "do": "hide"})
+    assert hidden.status_code == 302 and hidden.location.endswith("#live-results")
+    after = live.presenter.get(f"{live.url}/results", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200  # the projector's poll picks it up, without moving the session on
+    assert typed_bars(after.text) == ["26"] and "2 answers" in after.text
+    kept = after.text.split('<details class="hidden-answers"', 1)[1].split("</details>", 1)[0]
+    assert "1 answer hidden from the screen" in kept and "stupid lesson" in kept and "Show again" in kept
+    assert live.row().version == version  # the students' tablets have nothing new to load
+    # The learner's own answer and record keep what they typed.
+    assert 'value="Stupid lesson"' in students[0].get(f"/live/{live.code}").text
+    live.control("end")
+    with app.app_context():
+        assert "Stupid lesson" in db.session.scalars(select(PracticeAnswer.response)).all()
+
+    live.presenter.post(f"{live.url}/hidden-answers", data={"question": "m2-short", "text": "stupid lesson",
+                                                           "do": "show"})
+    assert live.row().hidden_answers == {}
+
+
+def test_only_a_typed_answer_of_this_session_s_module_can_be_hidden_and_only_by_the_class_s_teachers(
+        app, live, students, people):
+    live.go_to_step(5)
+    refused = live.presenter.post(f"{live.url}/hidden-answers", data={"question": "m2-single", "text": "a",
+                                                                      "do": "hide"}, follow_redirects=True)
+    assert "There is no such typed answer to hide." in refused.text
+    assert live.presenter.post(f"{live.url}/hidden-answers", data={"question": "m2-short", "text": "x",
+                                                                   "do": "delete"}).status_code == 400
+    other_teacher = app.test_client()
+    sign_in(other_teacher, people.other_trainer)
+    for outsider in (students[0], other_teacher):
+        response = outsider.post(f"{live.url}/hidden-answers", data={"question": "m2-short", "text": "26",
+                                                                    "do": "hide"})
+        assert response.status_code in (403, 404)
+    assert live.row().hidden_answers is None
+
+
 def test_a_double_click_moves_the_session_one_step_not_two(live):
     version = live.row().version
     assert live.control("next", version).status_code == 302

@@ -62,6 +62,7 @@ def forms(world) -> dict:
         "classes.assign": {"target": f"module:{world.module.id}"},
         "classes.start_live": {"module_id": str(world.module.id)},
         "classes.control_live": {"version": "1"},
+        "classes.hide_live_answer": {"question": "m1-short", "text": "x", "do": "hide"},
         "classroom_learner.join": {"code": "WRONG"},
         "classroom_learner.enter_live_code": {"live-code": world.live["ours"][1]},
         "classroom_learner.live_answer": {"question": "m1-single", "choice": "b"},
