@@ -10,6 +10,7 @@ from app.classrooms.models import (  # noqa: F401
     ClassroomTrainer,
     ErasedMembership,
     LiveAnswer,
+    LiveParticipant,
     LiveSession,
 )
 from app.learning.models import Certificate, Enrolment, ModuleProgress  # noqa: F401

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.catalog.models import Module
 from app.classrooms.codes import LIVE_CODE_LENGTH, random_code
-from app.classrooms.models import Classroom, ClassroomMember, LiveAnswer, LiveSession
+from app.classrooms.models import Classroom, ClassroomMember, LiveAnswer, LiveParticipant, LiveSession
 from app.classrooms.names import told_apart
 from app.classrooms.services import record_audit
 from app.content import normalise_answer
@@ -210,6 +210,37 @@ def record_live_answer(session: Session, user: User, live: LiveSession, module: 
     )
 
 
+def record_participant(session: Session, live: LiveSession, user: User) -> None:
+    """The learner opened the session's page: once per session, whatever they reload."""
+    if live.ended_at is None:
+        session.execute(_insert(session, LiveParticipant).values(session_id=live.id, user_id=user.id,
+                                                                  joined_at=utcnow()).on_conflict_do_nothing())
+
+
+def class_names(session: Session, live: LiveSession) -> dict[int, str]:
+    """The class's learners by id, each name told apart from the others'."""
+    return told_apart(session.execute(select(User.id, User.display_name, User.username).join(
+        ClassroomMember, ClassroomMember.user_id == User.id).where(ClassroomMember.classroom_id == live.classroom_id)
+    ).all())
+
+
+def _in_name_order(names: dict[int, str], leaving_out: set[int]) -> list[str]:
+    return sorted((name for user_id, name in names.items() if user_id not in leaving_out), key=str.casefold)
+
+
+@dataclass(frozen=True)
+class Presence:
+    joined: int  # learners of the class who opened the session's page (a learner who left the class is not one)
+    class_size: int
+    not_joined: list[str]  # display names, in name order
+
+
+def presence(session: Session, live: LiveSession, names: dict[int, str]) -> Presence:
+    joined = set(session.scalars(select(LiveParticipant.user_id).where(LiveParticipant.session_id == live.id)))
+    return Presence(joined=len(joined & names.keys()), class_size=len(names),
+                    not_joined=_in_name_order(names, joined))
+
+
 @dataclass(frozen=True)
 class SummaryRow:
     step: Step
@@ -265,7 +296,8 @@ class Distribution:
     hidden: list[tuple[str, int]] = ()  # typed answers the presenter took off the screen, and how many typed each
 
 
-def answer_distribution(session: Session, live: LiveSession, question: dict[str, Any]) -> Distribution:
+def answer_distribution(session: Session, live: LiveSession, question: dict[str, Any],
+                        names: dict[int, str]) -> Distribution:
     answers = session.execute(select(LiveAnswer.user_id, LiveAnswer.response).where(
         LiveAnswer.session_id == live.id, LiveAnswer.question_key == question["id"])).all()
     responses = [response for _user_id, response in answers]
@@ -283,10 +315,6 @@ def answer_distribution(session: Session, live: LiveSession, question: dict[str,
         bars = [(Markup(option["html"]).striptags(), counts.get(option["id"], 0),  # nosec B704
                  bool(option.get("correct")))
                 for option in question.get("options") or []]
-    names = told_apart(session.execute(select(User.id, User.display_name, User.username).join(
-        ClassroomMember, ClassroomMember.user_id == User.id).where(ClassroomMember.classroom_id == live.classroom_id)
-    ).all())
-    answered_by = {user_id for user_id, _response in answers}
-    not_answered = sorted((name for user_id, name in names.items() if user_id not in answered_by), key=str.casefold)
+    not_answered = _in_name_order(names, {user_id for user_id, _response in answers})
     return Distribution(answered=len(responses), class_size=len(names), bars=bars, not_answered=not_answered,
                         hidden=hidden)

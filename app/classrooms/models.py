@@ -102,6 +102,18 @@ class LiveAnswer(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
+class LiveParticipant(db.Model):
+    """A learner who opened a live session's page: the presenter sees who has joined before asking anything."""
+
+    __tablename__ = "live_participants"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class AuditEvent(db.Model):
     """Trainer and admin actions. Never holds a password or a passphrase."""
 

@@ -40,7 +40,7 @@ from app.classrooms.forms import (
     LiveControlForm,
     StartLiveForm,
 )
-from app.classrooms.models import ClassroomMember, LiveAnswer, LiveSession
+from app.classrooms.models import ClassroomMember, LiveAnswer, LiveParticipant, LiveSession
 from app.classrooms.names import repeated
 from app.errors import DomainError, NotFound
 from app.extensions import client_ip, db, limiter, utcnow
@@ -397,35 +397,44 @@ def presenter(classroom_id: int, session_id: int):
     classroom = _classroom(classroom_id)
     live, module = _live_of(classroom, session_id)
     steps = live_sessions.module_steps(module)
-    step = live_sessions.current_step(live, steps)
-    distribution = live_sessions.answer_distribution(db.session, live, step.question) if step.question else None
     summary = live_sessions.ended_session_summary(db.session, live, steps) if live.ended_at else None
     return render_template("classrooms/presenter.html", classroom=classroom, live=live, module=module, steps=steps,
-                           step=step, distribution=distribution, control=LiveControlForm(version=live.version),
-                           results_etag=_results_etag(live), summary=summary)
+                           control=LiveControlForm(version=live.version), results_etag=_results_etag(live),
+                           summary=summary, **_results(live, steps))
+
+
+def _results(live: LiveSession, steps: list[live_sessions.Step]) -> dict:
+    """What the presenter's polled region shows: who has joined, and the answers to the step's question."""
+    step = live_sessions.current_step(live, steps)
+    if live.ended_at:
+        return {"step": step, "presence": None, "distribution": None}
+    names = live_sessions.class_names(db.session, live)
+    return {"step": step, "presence": live_sessions.presence(db.session, live, names),
+            "distribution": step.question and live_sessions.answer_distribution(db.session, live, step.question, names)}
 
 
 def _results_etag(live: LiveSession) -> str:
     # The class's size is part of it: a learner who joins mid-question joins the "not answered yet" list.
     members = (select(func.count()).select_from(ClassroomMember)
                .where(ClassroomMember.classroom_id == live.classroom_id).scalar_subquery())
-    count, latest, size = db.session.execute(select(func.count(), func.max(LiveAnswer.updated_at), members).where(
-        LiveAnswer.session_id == live.id)).one()
+    joined = (select(func.count()).select_from(LiveParticipant)
+              .where(LiveParticipant.session_id == live.id).scalar_subquery())
+    count, latest, size, present = db.session.execute(
+        select(func.count(), func.max(LiveAnswer.updated_at), members, joined)
+        .where(LiveAnswer.session_id == live.id)).one()
     hidden = zlib.crc32(json.dumps(live.hidden_answers or {}, sort_keys=True).encode())
-    return f"r{live.version}-{count}-{latest.timestamp() if latest else 0}-{size}-{hidden}"
+    return f"r{live.version}-{count}-{latest.timestamp() if latest else 0}-{size}-{present}-{hidden}"
 
 
 @bp.route("/<int:classroom_id>/live/<int:session_id>/results")
 def live_results(classroom_id: int, session_id: int):
     classroom = _classroom(classroom_id)
     live, module = _live_of(classroom, session_id)
-    step = live_sessions.current_step(live, live_sessions.module_steps(module))
     etag = _results_etag(live)
     if request.if_none_match.contains(etag):
         return Response(status=304, headers={"ETag": f'"{etag}"'})
-    distribution = live_sessions.answer_distribution(db.session, live, step.question) if step.question else None
-    response = Response(render_template("classrooms/_results.html", classroom=classroom, live=live, step=step,
-                                        distribution=distribution))
+    response = Response(render_template("classrooms/_results.html", classroom=classroom, live=live,
+                                        **_results(live, live_sessions.module_steps(module))))
     response.set_etag(etag)
     return response
 
@@ -562,6 +571,8 @@ def _live_etag(live: LiveSession) -> str:
 @learner_bp.route("/live/<code>")
 def live(code: str):
     live_session, module = _followed_session(code)
+    live_sessions.record_participant(db.session, live_session, current_user)
+    db.session.commit()
     return render_template("classrooms/live.html", etag=_live_etag(live_session), **_stage(live_session, module))
 
 

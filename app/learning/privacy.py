@@ -26,6 +26,8 @@ from app.classrooms.models import (
     ClassroomTrainer,
     ErasedMembership,
     LiveAnswer,
+    LiveParticipant,
+    LiveSession,
 )
 from app.classrooms.services import ERASED_LABEL, audit_events_naming, forget_in_audit_log, record_audit
 from app.errors import InvalidInput
@@ -105,6 +107,11 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
     practice = session.scalars(select(PracticeAnswer).where(PracticeAnswer.user_id == user.id)
                                .order_by(PracticeAnswer.created_at, PracticeAnswer.id)).all()
     live = session.scalars(select(LiveAnswer).where(LiveAnswer.user_id == user.id).order_by(LiveAnswer.id)).all()
+    joined = session.execute(
+        select(LiveParticipant.joined_at, Classroom.name)
+        .join(LiveSession, LiveSession.id == LiveParticipant.session_id)
+        .join(Classroom, Classroom.id == LiveSession.classroom_id)
+        .where(LiveParticipant.user_id == user.id).order_by(LiveParticipant.joined_at, LiveParticipant.id)).all()
     certificates = session.scalars(select(Certificate).where(Certificate.user_id == user.id)
                                    .order_by(Certificate.issued_at, Certificate.id)).all()
     memberships = session.execute(
@@ -143,6 +150,7 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
                               "answered_at": _time(answer.created_at)} for answer in practice],
         "live_answers": [{"question": answer.question_key, "response": answer.response,
                           "answered_at": _time(answer.updated_at)} for answer in live],
+        "live_sessions_joined": [{"class": name, "joined_at": _time(joined_at)} for joined_at, name in joined],
         "certificates": [{"course_title": certificate.course_title, "holder_name": certificate.holder_name,
                           "issued_at": _time(certificate.issued_at), "verification_code": certificate.code,
                           "verification_public": certificate.public, "standards": certificate.standards}
@@ -214,8 +222,8 @@ def erase_user(session: Session, user: User) -> None:
                     .execution_options(synchronize_session=False))
     session.execute(update(PracticeAnswer).where(PracticeAnswer.user_id == user.id).values(user_id=None)
                     .execution_options(synchronize_session=False))
-    for model in (ModuleProgress, Enrolment, Certificate, LiveAnswer, ClassroomMember, ClassroomTrainer,
-                  LoginSession):
+    for model in (ModuleProgress, Enrolment, Certificate, LiveAnswer, LiveParticipant, ClassroomMember,
+                  ClassroomTrainer, LoginSession):
         session.execute(delete(model).where(model.user_id == user.id).execution_options(synchronize_session=False))
     forget_in_audit_log(session, user)
     # A trainer's course revisions stay (they are the course's history), without the name.

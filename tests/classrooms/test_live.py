@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.classrooms.live import module_steps
-from app.classrooms.models import AuditEvent, LiveSession
+from app.classrooms.models import AuditEvent, LiveParticipant, LiveSession
 from app.extensions import db
 from app.quizzes.models import PracticeAnswer, QuizAttempt
-from tests.conftest import sign_in
+from tests.conftest import DEFAULT_PASSWORD, sign_in
 
 CODE_IN_PAGE = re.compile(r'<strong class="join-code">([A-Z0-9]{6})</strong>')
 
@@ -276,6 +276,35 @@ def test_only_a_typed_answer_of_this_session_s_module_can_be_hidden_and_only_by_
                                                                     "do": "hide"})
         assert response.status_code in (403, 404)
     assert live.row().hidden_answers is None
+
+
+def test_the_presenter_sees_who_has_joined_the_session_on_every_step(app, live, students):
+    first = live.presenter.get(f"{live.url}/results")
+    assert "Joined: 0 of 2 learners" in first.text
+    waiting = first.text.split('<details class="not-joined"', 1)[1].split("</details>", 1)[0]
+    assert "2 learners have not joined yet" in waiting and "sami" in waiting
+    for _ in range(2):  # a reload is the same learner
+        assert students[1].get(f"/live/{live.code}").status_code == 200
+    joined = live.presenter.get(f"{live.url}/results", headers={"If-None-Match": first.headers["ETag"]})
+    assert joined.status_code == 200 and "Joined: 1 of 2 learners" in joined.text
+    assert "1 learner has not joined yet" in joined.text and "sami" not in joined.text.split("not-joined", 1)[1]
+    live.go_to_step(2)
+    live.control("open")  # from here "has not answered yet" says it, joined or not
+    results = live.presenter.get(f"{live.url}/results").text
+    assert "Joined: 1 of 2 learners" in results and "not-joined" not in results and "not-answered" in results
+    live.control("end")
+    students[0].get(f"/live/{live.code}")  # an ended session counts nobody new
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LiveParticipant)) == 1
+
+
+def test_a_learner_s_joined_sessions_are_in_their_export_and_go_with_their_account(app, live, students, people):
+    students[0].get(f"/live/{live.code}")
+    exported = students[0].get("/account/export").get_json()
+    assert [row["class"] for row in exported["live_sessions_joined"]] == ["Class 5B"]
+    students[0].post("/account/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LiveParticipant)) == 0
 
 
 def test_a_double_click_moves_the_session_one_step_not_two(live):
