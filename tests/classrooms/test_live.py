@@ -409,3 +409,10 @@ def test_the_student_page_loads_the_polling_script_without_inline_script(live, s
     page = students[0].get(f"/live/{live.code}").text
     assert '<script src="/static/js/live.js" defer></script>' in page
     assert re.search(r"<script>(?!</script>)", page) is None and " onclick=" not in page
+
+
+def test_the_student_page_s_header_offers_only_the_way_out(live, students):
+    """A child on a tablet follows the teacher: no catalogue, standards or account links to wander off to."""
+    header = students[0].get(f"/live/{live.code}").text.split("</header>", 1)[0]
+    assert ">Leave the session</a>" in header and ">Sign out</button>" in header
+    assert ">Courses<" not in header and ">Standards<" not in header and ">Account<" not in header
