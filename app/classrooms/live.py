@@ -194,9 +194,13 @@ def record_live_answer(session: Session, user: User, live: LiveSession, module: 
                        choices: list[str], text: str) -> None:
     """Save or replace the learner's answer to the open question."""
     step = current_step(live, module_steps(module))
-    if live.ended_at is not None or step is None or step.kind != "question" or live.question_state != "open" \
-            or step.question["id"] != question_key:
-        raise Conflict(_("This question is closed."))
+    if live.ended_at is not None:
+        raise Conflict(_("The session has ended, so that answer was not saved."))
+    if step is None or step.question is None or step.question["id"] != question_key:
+        # A tablet that had not caught up yet: the error shows above the step the class is on now.
+        raise Conflict(_("Your teacher had moved on, so that answer was not saved. Here is where the class is now."))
+    if live.question_state != "open":
+        raise Conflict(_("This question is closed, so that answer was not saved."))
     response = clean_response(step.question, choices, text)
     if response is None:
         raise InvalidInput(_("Type an answer first.") if step.question["type"] == "short_answer"

@@ -182,3 +182,72 @@ def test_a_student_signed_out_mid_session_is_told_so_not_shown_a_sign_in_page_in
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(rf"/live/{code}$"))  # back on the lesson, not on its polled fragment
     expect(page.get_by_role("heading", level=1, name="Introduction")).to_be_visible()
+
+
+def control(app, code: str, *actions: str) -> None:
+    """The presenter's buttons, pressed in process."""
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.catalog.models import Module
+    from app.classrooms import live as live_sessions
+    from app.classrooms.models import Classroom, LiveSession
+    from app.extensions import db
+
+    with app.app_context():
+        for action in actions:
+            live = db.session.scalar(select(LiveSession).where(LiveSession.code == code))
+            live_sessions.control_live_session(
+                db.session, db.session.get(User, live.started_by_id), db.session.get(Classroom, live.classroom_id),
+                live, db.session.get(Module, live.module_id), action, live.version)
+            db.session.commit()
+
+
+def test_a_typed_answer_survives_the_page_following_and_is_sent_once_the_wifi_is_back(
+        app, page, browser_login, people, running_lesson):
+    from sqlalchemy import select
+
+    from app.classrooms.models import LiveAnswer
+    from app.extensions import db
+
+    _presenter_path, code = running_lesson
+    browser_login(page, people.learner)
+    page.goto(f"/live/{code}")
+    control(app, code, "next", "next", "next", "next", "next", "open")  # the typed question (step 6), open
+    answer = page.get_by_label("Your answer")
+    answer.fill("26", timeout=FOLLOWS)  # typed, not sent ...
+    page.locator("#live-stage h1").evaluate("heading => { heading.dataset.before = 'yes'; }")
+    control(app, code, "close", "open")  # ... while the teacher closes and reopens the question
+    expect(page.locator("#live-stage h1[data-before]")).to_have_count(0, timeout=FOLLOWS)  # the stage was replaced
+    expect(answer).to_have_value("26")
+    expect(answer).to_be_focused()
+
+    page.context.set_offline(True)  # the classroom's Wi-Fi drops as the child sends
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_text("No connection: your answer is not sent yet.")).to_be_visible()
+    expect(page.get_by_text("Connection lost: trying again…")).to_be_visible(timeout=FOLLOWS)
+    assert page.url.endswith(f"/live/{code}")  # still the lesson, not the browser's offline page
+    page.context.set_offline(False)
+    expect(page.get_by_text("Answer saved.")).to_be_visible(timeout=FOLLOWS)
+    expect(page.get_by_text("Connection lost: trying again…")).to_have_count(0, timeout=FOLLOWS)
+    with app.app_context():
+        assert db.session.scalars(select(LiveAnswer.response)).all() == ["26"]
+
+
+def test_a_student_removed_from_the_class_mid_session_is_told_so(app, page, browser_login, people, running_lesson):
+    from sqlalchemy import delete
+
+    from app.classrooms.models import ClassroomMember
+    from app.extensions import db
+
+    _presenter_path, code = running_lesson
+    browser_login(page, people.learner)
+    page.goto(f"/live/{code}")
+    expect(page.get_by_role("heading", level=1, name="Introduction")).to_be_visible()
+    with app.app_context():
+        db.session.execute(delete(ClassroomMember).where(ClassroomMember.user_id == people.learner.id))
+        db.session.commit()
+    notice = page.locator("#live-stage .flash-warning")
+    expect(notice).to_contain_text("This session is no longer open to you", timeout=FOLLOWS)
+    notice.get_by_role("link", name="Back to your classes").click()
+    expect(page).to_have_url(re.compile(r"/join$"))

@@ -115,7 +115,7 @@ def test_answers_can_change_until_the_question_closes_and_no_answer_leaks_before
     waiting = tablet.get(f"/live/{live.code}").text
     assert "your teacher will open this question" in waiting
     assert tablet.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"},
-                       follow_redirects=True).text.count("This question is closed.") == 1
+                       follow_redirects=True).text.count("This question is closed, so that answer was not saved.") == 1
     live.control("open")
     open_page = tablet.get(f"/live/{live.code}").text
     assert 'type="radio"' in open_page and "badge-ok" not in open_page
@@ -128,7 +128,13 @@ def test_answers_can_change_until_the_question_closes_and_no_answer_leaks_before
     live.control("close")
     refused = tablet.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"},
                           follow_redirects=True)
-    assert "This question is closed." in refused.text and "Answers are closed." in refused.text
+    assert "This question is closed, so that answer was not saved." in refused.text
+    assert "Answers are closed." in refused.text
+    live.control("next")  # a tablet still showing the question sends an answer: it is told the class moved on
+    behind = tablet.post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"},
+                         follow_redirects=True)
+    assert "Your teacher had moved on, so that answer was not saved. Here is where the class is now." in behind.text
+    live.control("back")
     live.control("reveal")
     revealed = tablet.get(f"/live/{live.code}").text
     assert "CAT Article 15 is the exclusionary rule." in revealed and "✓</span> correct" in revealed

@@ -1,31 +1,105 @@
 // Live sessions: keep [data-live-poll] regions up to date without reloading the page.
 // Every 2 s it asks the region's URL with If-None-Match; the server answers 304 until the session changes,
 // then a fresh HTML fragment replaces the region. Without JavaScript the page's Refresh link does the same.
+// A student's answer is sent in the background, and sent again once the Wi-Fi comes back.
 (function () {
   "use strict";
   var INTERVAL_MS = 2000;
+  var RETRY_MS = 3000;
+  var FAILED_POLLS_BEFORE_NOTICE = 2; // one lost poll on a classroom's Wi-Fi is normal; say so from the second
 
   function follow(region) {
     var url = region.getAttribute("data-live-poll");
     var etag = '"' + region.getAttribute("data-etag") + '"';
     var busy = false;
+    var failedPolls = 0;
+    var connectionNotice = null;
 
-    function typing() {
-      // Never replace a form the person is filling in: their unsent answer would vanish.
+    function notice(text) {
+      var paragraph = document.createElement("p");
+      paragraph.className = "flash flash-warning";
+      paragraph.textContent = text;
+      return paragraph;
+    }
+
+    function showConnectionLost(lost) {
+      if (lost && !connectionNotice) {
+        connectionNotice = notice(region.getAttribute("data-reconnecting"));
+        connectionNotice.setAttribute("role", "status");
+        region.parentNode.insertBefore(connectionNotice, region);
+      } else if (!lost && connectionNotice) {
+        connectionNotice.remove();
+        connectionNotice = null;
+      }
+    }
+
+    // What the person chose or typed and has not sent yet: carried into a fresh stage that still asks the same
+    // question, so that a poll never wipes it (it would, when the teacher reopens a question or someone joins).
+    function unsentAnswer() {
+      var form = region.querySelector("form.live-answer[data-changed]");
+      if (!form) { return null; }
       var active = document.activeElement;
-      return active && region.contains(active) && active.tagName === "INPUT" && active.type === "text";
+      var text = form.querySelector("input[name=text]");
+      return {
+        question: form.querySelector("input[name=question]").value,
+        text: text ? text.value : null,
+        choices: Array.prototype.filter.call(form.querySelectorAll("input[name=choice]"), function (input) {
+          return input.checked;
+        }).map(function (input) { return input.value; }),
+        focused: active && form.contains(active) ? active.id : null
+      };
+    }
+
+    function restore(answer) {
+      var form = region.querySelector("form.live-answer");
+      if (!answer || !form || form.querySelector("input[name=question]").value !== answer.question) { return; }
+      var text = form.querySelector("input[name=text]");
+      if (text && answer.text !== null) { text.value = answer.text; }
+      Array.prototype.forEach.call(form.querySelectorAll("input[name=choice]"), function (input) {
+        input.checked = answer.choices.indexOf(input.value) !== -1;
+      });
+      form.setAttribute("data-changed", "");
+      var focused = answer.focused && document.getElementById(answer.focused);
+      if (focused && region.contains(focused)) { focused.focus(); }
+    }
+
+    function show(html, keepUnsent) {
+      var unsent = keepUnsent ? unsentAnswer() : null;
+      // A list the person opened (who has not answered yet) stays open when the region is replaced.
+      var opened = Array.prototype.map.call(region.querySelectorAll("details[id][open]"), function (d) { return d.id; });
+      region.innerHTML = html;
+      opened.forEach(function (id) {
+        var details = document.getElementById(id);
+        if (details && region.contains(details)) { details.open = true; }
+      });
+      restore(unsent);
+      if (region.querySelector("[data-live-ended]")) { window.clearInterval(timer); }
     }
 
     function poll() {
-      if (busy || document.hidden || typing()) { return; }
+      if (busy || document.hidden) { return; }
       busy = true;
       fetch(url, { headers: { "If-None-Match": etag, "Accept": "text/html" }, credentials: "same-origin", cache: "no-store" })
         .then(function (response) {
+          failedPolls = 0;
+          showConnectionLost(false);
           // Sent to the sign-in page (the session cookie expired or was cleared): say so, never paste that page here.
-          if (response.redirected || response.status === 401) { signedOut(); return null; }
+          if (response.redirected || response.status === 401) {
+            stop(region.getAttribute("data-signed-out"), region.getAttribute("data-sign-in"), region.getAttribute("data-sign-in-label"));
+            return null;
+          }
+          // Removed from the class, or the class is gone: the page would otherwise sit on its last step for ever.
+          if (response.status === 404) {
+            stop(region.getAttribute("data-gone"), region.getAttribute("data-gone-link"), region.getAttribute("data-gone-label"));
+            return null;
+          }
           if (response.status !== 200) { return null; }
           etag = response.headers.get("ETag") || etag;
           return response.text();
+        }, function () {
+          failedPolls += 1;
+          showConnectionLost(failedPolls >= FAILED_POLLS_BEFORE_NOTICE);
+          return null;
         })
         .then(function (html) {
           if (html === null || html === undefined) { return; }
@@ -42,35 +116,81 @@
               return;
             }
           }
-          // A list the person opened (who has not answered yet) stays open when the region is replaced.
-          var opened = Array.prototype.map.call(region.querySelectorAll("details[id][open]"), function (d) { return d.id; });
-          region.innerHTML = html;
-          opened.forEach(function (id) {
-            var details = document.getElementById(id);
-            if (details && region.contains(details)) { details.open = true; }
-          });
+          show(html, true);
           // Messages about the previous step ("Answer saved …") no longer apply to the new one.
           var flashes = document.querySelector(".flashes");
           if (flashes) { flashes.remove(); }
-          if (region.querySelector("[data-live-ended]")) { window.clearInterval(timer); }
         })
-        .catch(function () { /* offline for a moment: the next tick tries again */ })
+        .catch(function () { /* a page that could not be read: the next tick tries again */ })
         .then(function () { busy = false; });
     }
 
-    function signedOut() {
+    function stop(message, href, label) {
       window.clearInterval(timer);
-      var notice = document.createElement("p");
-      notice.className = "flash flash-warning";
+      showConnectionLost(false);
+      var paragraph = notice(message + " ");
       // Announced once: by the region itself where it is a live region (the student's stage), else as an alert.
-      if (!region.hasAttribute("aria-live")) { notice.setAttribute("role", "alert"); }
-      notice.appendChild(document.createTextNode(region.getAttribute("data-signed-out") + " "));
+      if (!region.hasAttribute("aria-live")) { paragraph.setAttribute("role", "alert"); }
       var link = document.createElement("a");
-      link.href = region.getAttribute("data-sign-in");
-      link.textContent = region.getAttribute("data-sign-in-label");
-      notice.appendChild(link);
+      link.href = href;
+      link.textContent = label;
+      paragraph.appendChild(link);
       region.innerHTML = "";
-      region.appendChild(notice);
+      region.appendChild(paragraph);
+    }
+
+    // --- A student's answer, sent without leaving the page ------------------------------------------------------
+
+    function markChanged(event) {
+      var form = event.target.form;
+      if (form && form.classList.contains("live-answer")) { form.setAttribute("data-changed", ""); }
+    }
+    region.addEventListener("input", markChanged);
+    region.addEventListener("change", markChanged);
+
+    region.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.classList.contains("live-answer") || !window.URLSearchParams || !window.FormData) { return; }
+      event.preventDefault();
+      if (!form.hasAttribute("data-sending")) { send(form); }
+    });
+
+    function send(form) {
+      form.setAttribute("data-sending", "");
+      var body = new URLSearchParams(new FormData(form));
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (response) {
+          // The answer's page is this page, with a message ("Answer saved", or why it was not): show its stage.
+          if (!response.ok || new URL(response.url).pathname !== window.location.pathname) {
+            form.removeAttribute("data-sending");
+            HTMLFormElement.prototype.submit.call(form); // sign-in page, refused form ...: as without JavaScript
+            return null;
+          }
+          return response.text();
+        }, function () {
+          // No connection: say so, keep the answer on screen and send it again while the question is still here.
+          form.removeAttribute("data-sending");
+          if (!form.querySelector(".send-status")) {
+            var status = notice(region.getAttribute("data-answer-offline"));
+            status.classList.add("send-status");
+            status.setAttribute("role", "status");
+            form.appendChild(status);
+          }
+          window.setTimeout(function () { if (region.contains(form)) { send(form); } }, RETRY_MS);
+          return null;
+        })
+        .then(function (html) {
+          if (!html) { return; }
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var stage = page.getElementById(region.id);
+          if (!stage) { window.location.reload(); return; }
+          etag = '"' + stage.getAttribute("data-etag") + '"';
+          var flashes = document.querySelector(".flashes");
+          if (flashes) { flashes.remove(); }
+          var freshFlashes = page.querySelector(".flashes");
+          if (freshFlashes) { region.parentNode.insertBefore(document.importNode(freshFlashes, true), region.parentNode.firstChild); }
+          show(stage.innerHTML, false);
+        });
     }
 
     var timer = window.setInterval(poll, INTERVAL_MS);
