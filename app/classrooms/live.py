@@ -33,6 +33,7 @@ SECTION_START = re.compile(r"(?=<h2[\s>])")
 HEADING_ID = re.compile(r'^<h2[^>]*\bid="([^"]+)"')
 LEADING_HEADING = re.compile(r"^<h2[\s>].*?</h2>\s*", re.S)  # the step's title, shown once as its h1
 FACILITATOR_NOTES = re.compile(r'<aside class="callout callout-facilitator".*?</aside>', re.S)
+LINK_LEAVING_THE_PAGE = re.compile(r'<a (?=[^>]*\bhref="(?!#))(?![^>]*\btarget=)')
 CONTROL_ACTIONS = ("next", "back", "open", "close", "reveal", "end")
 TYPED_ANSWER_BARS = 8  # the most common typed answers shown; a long tail of single answers would fill the screen
 
@@ -46,6 +47,12 @@ class Step:
     notes_html: str = ""  # facilitator notes of the section: presenter only
     question: dict[str, Any] | None = None
     scenario: dict[str, Any] | None = None
+
+
+def links_in_new_tab(html: str) -> Markup:
+    """The course's links (a standard, another module) open in a new tab during a live session: followed in the
+    same tab, they would take the child out of the lesson. Links within the page stay as they are."""
+    return Markup(LINK_LEAVING_THE_PAGE.sub('<a target="_blank" rel="noopener" ', html))  # nosec B704
 
 
 def _sections(html: str) -> list[str]:

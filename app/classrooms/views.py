@@ -617,6 +617,7 @@ def audit_log():
                            class_names=queries.classroom_names(db.session, {e.classroom_id for e in page.items}))
 
 BLUEPRINTS = (bp, learner_bp, audit_bp)
+learner_bp.add_app_template_filter(live_sessions.links_in_new_tab, "links_in_new_tab")
 
 
 @learner_bp.app_context_processor

@@ -422,3 +422,27 @@ def test_the_student_page_s_header_offers_only_the_way_out(live, students):
     header = students[0].get(f"/live/{live.code}").text.split("</header>", 1)[0]
     assert ">Leave the session</a>" in header and ">Sign out</button>" in header
     assert ">Courses<" not in header and ">Standards<" not in header and ">Account<" not in header
+
+
+def test_once_revealed_a_wrong_choice_is_marked_and_its_feedback_shown_to_that_student_only(live, students):
+    live.go_to_step(2)
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
+    students[1].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
+    before = students[0].get(f"/live/{live.code}").text
+    live.control("reveal")
+    wrong, right = (tablet.get(f"/live/{live.code}").text for tablet in students)
+    assert "not correct" not in before and "non-refoulement" not in before
+    assert "✗</span> not correct" in wrong and "Article 3 is about non-refoulement." in wrong
+    assert "✗</span> not correct" not in right and "Right: the exclusionary rule." in right
+    assert "non-refoulement" not in right
+
+
+def test_during_a_live_session_the_course_s_links_open_in_a_new_tab_and_in_page_links_stay():
+    from app.classrooms.live import links_in_new_tab
+
+    html = ('<p><a href="/standards#UDHR-1">UDHR 1</a> <a href="#fn-1">1</a> '
+            '<a class="x" href="https://ohchr.org" target="_self">OHCHR</a></p>')
+    assert links_in_new_tab(html) == (
+        '<p><a target="_blank" rel="noopener" href="/standards#UDHR-1">UDHR 1</a> <a href="#fn-1">1</a> '
+        '<a class="x" href="https://ohchr.org" target="_self">OHCHR</a></p>')
