@@ -92,6 +92,24 @@ def test_answers_are_saved_as_the_learner_goes(page, browser_login, people, cour
     assert page.get_by_label("The presumption of innocence").is_checked()
 
 
+def test_a_change_after_saving_does_not_move_the_submit_button_from_under_the_finger(page, browser_login, people,
+                                                                                     course):
+    """A tap on Submit first takes the focus from the text box, whose "change" takes back "Answers saved.". Had
+    that line gone, the page, scrolled to its end, would move up under the finger and the tap would miss."""
+    browser_login(page, people.learner)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(QUIZ)
+    page.get_by_role("button", name="Start the quiz").click()
+    page.get_by_label("Your answer").fill("Article 26")  # typed, still in the box
+    expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_be_visible(timeout=AUTOSAVED)
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    submit = page.get_by_role("button", name="Submit answers")
+    before = submit.bounding_box()["y"]
+    page.get_by_label("Your answer").evaluate("box => box.blur()")  # what the tap does first
+    expect(page.get_by_role("status").filter(has_text="Answers saved.")).to_have_count(0)
+    assert submit.bounding_box()["y"] == before
+
+
 def test_answers_changed_after_the_session_ended_are_not_called_saved_and_come_back_after_signing_in(
         page, browser_login, people, course):
     browser_login(page, people.learner)

@@ -49,7 +49,9 @@
     try { window.sessionStorage.removeItem(storageKey); } catch (e) { /* storage off */ }
   }
 
-  function say(text) { if (status) { status.textContent = text || ""; } }
+  function say(text) {
+    if (status) { status.textContent = text || ""; status.classList.remove("is-stale"); }
+  }
 
   function restoreCopy() {
     var kept = null;
@@ -92,7 +94,9 @@
   }
 
   function changed() {
-    say("");  // "Answers saved." would no longer be true
+    // "Answers saved." would no longer be true. Hidden, not removed: the page below it must not move up under
+    // the finger that is about to tap Submit.
+    if (status) { status.classList.add("is-stale"); }
     keepCopy();
     schedule();
   }
