@@ -46,6 +46,11 @@ class CourseProgress:
         return progress.best_score if progress is not None else None
 
     @property
+    def has_quiz_results(self) -> bool:
+        """A quiz of the course was submitted: the course stays on the record (privacy.leave_course)."""
+        return any(progress.last_score is not None for progress in self.progress_by_module.values())
+
+    @property
     def counted_modules(self) -> list[Module]:
         return required_modules(self.course)
 

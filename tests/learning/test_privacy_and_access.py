@@ -275,6 +275,7 @@ class TestLeavingACourse:
         with app.app_context():
             db.session.execute(Certificate.__table__.delete())
             db.session.commit()
+        assert "Leave this course" not in client.get("/courses/torture-prevention").text  # not offered to refuse
         refused = client.post("/courses/torture-prevention/leave", follow_redirects=True)
         assert "You have quiz results in this course: it stays in your record, with them." in refused.text
         assert self.record(app, people.learner)[0] == 1
