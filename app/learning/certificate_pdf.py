@@ -23,7 +23,33 @@ def pdf_available() -> bool:
     return FONT_PATH.is_file() and all(importlib.util.find_spec(name) is not None for name in ("fpdf", "uharfbuzz"))
 
 
+FOOTER_HEIGHT = 40  # mm from the page's foot: the verification link's two lines, inside the frame
+SCALES = (1.0, 0.9, 0.8, 0.7)  # smaller type, tried in turn, for a long name, title or list of standards
+
+
 def render_certificate(certificate: Certificate, verify_url: str, instruments: list[str]) -> bytes:
+    """The certificate on one A4 page. What does not fit above the verification link is set smaller; at the
+    smallest size, the list of standards is cut short ("and 3 more": the verification page lists them all)."""
+    for scale in SCALES:
+        counts = range(len(instruments), -1, -1) if scale == SCALES[-1] else (len(instruments),)
+        for shown in counts:
+            pdf, fits = _draw(certificate, verify_url, instruments, shown, scale)
+            if fits or (scale, shown) == (SCALES[-1], 0):  # the last try: a name too long to fit even alone
+                return _output(pdf)
+            _output(pdf)
+    raise AssertionError("unreachable: the last try returns")
+
+
+def _output(pdf) -> bytes:
+    try:
+        return bytes(pdf.output())
+    finally:
+        for font in pdf.fonts.values():  # fontTools keeps the font file open until closed
+            if getattr(font, "ttfont", None) is not None:
+                font.ttfont.close()
+
+
+def _draw(certificate: Certificate, verify_url: str, instruments: list[str], shown: int, scale: float):
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
@@ -39,23 +65,28 @@ def render_certificate(certificate: Certificate, verify_url: str, instruments: l
     pdf.rect(12, 12, pdf.w - 24, pdf.h - 24)
 
     def line(text: str, size: float, height: float, colour=(27, 31, 35)) -> None:
-        pdf.set_font(FONT_FAMILY, size=size)
+        pdf.set_font(FONT_FAMILY, size=size * scale)
         pdf.set_text_color(*colour)
-        pdf.multi_cell(w=0, h=height, text=text, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(w=0, h=height * scale, text=text, align="C", new_x="LMARGIN", new_y="NEXT")
 
     pdf.set_y(32)
     line("Article 26", 14, 8, (31, 78, 121))
     line(_("Certificate of completion"), 30, 16)
-    pdf.ln(4)
+    pdf.ln(4 * scale)
     line(_("This certifies that"), 14, 8, (74, 85, 96))
     line(certificate.holder_name, 28, 16)
     line(_("completed the course"), 14, 8, (74, 85, 96))
     line(certificate.course_title, 20, 11)
     line(_("on %(date)s", date=local_time(certificate.issued_at, "%Y-%m-%d")), 14, 9, (74, 85, 96))
     if instruments:
-        pdf.ln(2)
-        line(_("International standards studied:") + " " + "; ".join(instruments), 10, 6, (74, 85, 96))
-    pdf.set_y(pdf.h - 40)
-    line(_("Verify this certificate at"), 10, 6, (74, 85, 96))
-    line(verify_url, 10, 6, (31, 78, 121))
-    return bytes(pdf.output())
+        listed = "; ".join(instruments[:shown])
+        if shown < len(instruments):
+            more = _("and %(count)d more", count=len(instruments) - shown)
+            listed = f"{listed}; {more}" if listed else more
+        pdf.ln(2 * scale)
+        line(_("International standards studied:") + " " + listed, 10, 6, (74, 85, 96))
+    fits = pdf.get_y() <= pdf.h - FOOTER_HEIGHT
+    pdf.set_y(pdf.h - FOOTER_HEIGHT)
+    line(_("Verify this certificate at"), 10 / scale, 6 / scale, (74, 85, 96))  # the link keeps its size
+    line(verify_url, 10 / scale, 6 / scale, (31, 78, 121))
+    return pdf, fits

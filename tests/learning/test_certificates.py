@@ -31,6 +31,11 @@ def earn_certificate(app, make, course_builder, display_name="Lena Learner", use
 
 def pdf_text_lines(data: bytes) -> list[str]:
     """The text drawn on each line of an fpdf2 PDF, read back through the font's ToUnicode map."""
+    return [text for _height, text in pdf_text_rows(data)]
+
+
+def pdf_text_rows(data: bytes) -> list[tuple[float, str]]:
+    """(height above the page's foot in points, text) of each line of an fpdf2 PDF."""
     streams = []
     for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
         try:
@@ -50,7 +55,7 @@ def pdf_text_lines(data: bytes) -> list[str]:
                          glyphs)
             text = "".join(to_unicode.get(int.from_bytes(raw[i:i + 2], "big"), "?") for i in range(0, len(raw), 2))
             if text.strip():
-                lines.append(text)
+                lines.append((float(re.match(rb"\s*[\d.]+ ([\d.]+) Td", block).group(1)), text))
     return lines
 
 
@@ -77,6 +82,27 @@ def test_the_pdf_draws_names_in_any_script_with_the_bundled_font(app, make, cour
     assert name in lines or name[::-1] in lines, lines
     assert any(certificate.code in line for line in lines)
     assert "International standards studied: Convention against Torture" in lines, lines
+
+
+def test_a_long_name_and_many_standards_leave_the_verification_link_clear_on_one_page(app):
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    certificate = SimpleNamespace(holder_name="Екатерина Александровна Константинопольская-Владимировна " * 2,
+                                  course_title="Policing and human rights: the use of force, arrest and detention",
+                                  issued_at=datetime(2026, 11, 25, 10, 0))
+    instruments = [f"Instrument {number} on the conduct of law enforcement officials" for number in range(1, 81)]
+    url = "https://article26.example/verify/ABCDEFGHJKLMNPQR"
+    with app.test_request_context():
+        data = certificate_pdf.render_certificate(certificate, url, instruments)
+    assert len(re.findall(rb"/Type /Page\b(?!s)", data)) == 1
+    rows = pdf_text_rows(data)
+    link, label = next(row for row in rows if row[1] == url), next(row for row in rows if row[1] == "Verify this certificate at")
+    body = [height for height, text in rows if text not in (url, "Verify this certificate at")]
+    assert min(body) > label[0] > link[0]  # every line of the certificate stands above the link, none on it
+    listed = " ".join(text for _height, text in rows).split("International standards studied: ", 1)[1]
+    assert re.search(r"; and \d+ more Verify this certificate at", listed)  # the rest are on /verify
+    assert listed.startswith("Instrument 1 on")
 
 
 def test_without_the_pdf_library_the_page_says_so_and_the_html_certificate_works(app, make, course_builder,
