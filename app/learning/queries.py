@@ -171,8 +171,8 @@ EVERYONE = "general"  # the audience of a course written for anyone: it belongs 
 
 
 def catalog_for(session: Session, user: User, audience: str = "", language: str = "") -> Catalog:
-    """Courses the user may read, filtered, the user's own audience first, then their language. Drafts only for
-    trainers.
+    """Courses the user may read, filtered, the chosen audience (else the user's own) first, then their language.
+    Drafts only for trainers.
     A filter no course could match (an old bookmark, a hand-typed URL) is dropped rather than showing nothing under
     a filter box that cannot show it."""
     courses = list(session.scalars(_CATALOG[can_read_drafts(user)]))
@@ -183,7 +183,10 @@ def catalog_for(session: Session, user: User, audience: str = "", language: str 
     shown = [course for course in courses
              if (not audience or audience in (course.audiences or []) or EVERYONE in (course.audiences or []))
              and (not language or course.language == language)]
-    own_audience, own_language = getattr(user, "audience", None), getattr(user, "language", None)
+    # Under an audience filter, its own courses come first: a police officer looking at the judges' courses wants
+    # those, then the ones for everyone.
+    own_audience = audience or getattr(user, "audience", None)
+    own_language = getattr(user, "language", None)
 
     def audience_rank(course: Course) -> int:  # written for them, then for everyone, then for others
         audiences = course.audiences or []

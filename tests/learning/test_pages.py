@@ -62,15 +62,17 @@ class TestCatalog:
         sign_in(client, make.user(username="judge.jo", audience="judge"))
         assert card_titles(text_of(client.get("/courses"))) == ["Z for judges", "A for police"]
 
-    def test_a_course_for_everyone_is_under_every_audience_after_the_learners_own(self, client, make,
+    def test_a_course_for_everyone_is_under_every_audience_after_the_chosen_one(self, client, make,
                                                                                   course_builder):
         course_builder(slug="a-everyone", title="A for everyone", audiences=("general",))
         course_builder(slug="b-police", title="B for police", audiences=("police",))
         course_builder(slug="c-judges", title="C for judges", audiences=("judge",))
-        assert card_titles(text_of(client.get("/courses?audience=police"))) == ["A for everyone", "B for police"]
+        assert card_titles(text_of(client.get("/courses?audience=police"))) == ["B for police", "A for everyone"]
         assert card_titles(text_of(client.get("/courses?audience=general"))) == ["A for everyone"]
         sign_in(client, make.user(username="officer", audience="police"))
         assert card_titles(text_of(client.get("/courses"))) == ["B for police", "A for everyone", "C for judges"]
+        # Looking at the judges' courses, the officer sees those first, then the ones for everyone.
+        assert card_titles(text_of(client.get("/courses?audience=judge"))) == ["C for judges", "A for everyone"]
 
     def test_then_courses_in_the_learners_language(self, client, make, course_builder):
         course_builder(slug="a-en", title="A in English", audiences=("judge",))
