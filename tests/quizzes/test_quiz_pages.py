@@ -217,7 +217,8 @@ def test_the_attempt_limit_holds_on_the_server(app, client, course, people, logi
     refused = client.post(f"{QUIZ_URL}/attempts")
     assert refused.status_code == 302
     page = client.get(QUIZ_URL).text
-    assert "You have used all your attempts at this quiz." in page and "Start a new attempt" not in page
+    assert "You have used all your attempts at this quiz without passing it, so this module cannot be completed" \
+        in page and "ask your trainer or teacher" in page and "Start a new attempt" not in page
     assert len(attempts_in_db(app)) == 3
 
 
@@ -247,3 +248,12 @@ def test_a_past_result_is_shown_against_the_revision_it_was_taken_on(make, app, 
     new_token = start_attempt(client)  # a new attempt is taken on the new revision
     assert "Edited explanation." in client.get(submit(client, new_token, ALL_RIGHT).location).text
     assert attempts_in_db(app)[1].score == 80.0
+
+
+def test_a_passed_quiz_s_module_page_no_longer_says_it_completes_when_passed(app, client, course, people, login):
+    login(client, people.learner)
+    module_page = QUIZ_URL.rsplit("/quiz", 1)[0]
+    assert "This module is complete when you pass its quiz." in client.get(module_page).text
+    submit(client, start_attempt(client), ALL_RIGHT)
+    page = client.get(module_page).text
+    assert "Quiz passed: review or retake" in page and "complete when you pass its quiz" not in page
