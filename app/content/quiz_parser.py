@@ -24,11 +24,16 @@ CODE_SEPARATOR = re.compile(r"[\s,;]+")
 
 
 def normalise_answer(text: str) -> str:
-    """How short answers are compared: case-insensitive, runs of whitespace reduced to one space, and punctuation
-    at either end ignored ("Article 1." and "«article 1»" match "Article 1"; "34/169" keeps its slash). NFKC
+    """How short answers are compared: case-insensitive, runs of whitespace reduced to one space, hyphens, dashes and
+    full stops taken for spaces, and punctuation at either end ignored ("Article 1." and "«article 1»" match
+    "Article 1"; "34/169" keeps its slash). NFKC
     first, so that full-width digits and letters typed on some phones match their usual forms; digits of every
     script become 0-9, so "١٨" (an Arabic keyboard's 18) and "۱۸" match "18"."""
-    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    # Hyphens, dashes and full stops inside an answer separate words as a space does: "CCLEO-5", "Art.5" and
+    # "non-refoulement" match "ccleo 5", "art 5" and "non refoulement". A slash stays ("34/169").
+    folded = " ".join("".join(" " if char == "." or unicodedata.category(char) == "Pd" else char
+                              for char in folded).split())
     if not folded.isascii():
         folded = "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in folded)
     start, end = 0, len(folded)

@@ -235,7 +235,9 @@ def test_prompt_text_and_multiline_feedback_and_explanation(registry):
 
 @pytest.mark.parametrize(
     ("typed", "normalised"),
-    [("  Article   14 ", "article 14"), ("ARTICLE\t14", "article 14"), ("Straße", "strasse"), ("", "")],
+    [("  Article   14 ", "article 14"), ("ARTICLE\t14", "article 14"), ("Straße", "strasse"), ("", ""),
+     ("CCLEO-5", "ccleo 5"), ("Art.5", "art 5"), ("Art. 5", "art 5"), ("non‑refoulement", "non refoulement"),
+     ("A/RES/34/169", "a/res/34/169"), ("Article 14.", "article 14")],
 )
 def test_normalise_answer(typed, normalised):
     assert normalise_answer(typed) == normalised
