@@ -179,3 +179,17 @@ def test_a_module_added_after_the_certificate_is_offered_and_the_certificate_sta
     course_page = client.get("/courses/torture-prevention").text
     assert "the course has gained modules since. Your certificate stands." in course_page
     assert client.get(f"/verify/{certificate.code}").status_code == 200
+
+
+def test_the_verification_page_lists_the_standards_in_the_registry_s_order(app, make, course_builder):
+    from app.catalog.models import StandardEntry
+
+    _client, certificate = earn_certificate(app, make, course_builder)
+    with app.app_context():
+        positions = dict(db.session.execute(select(StandardEntry.code, StandardEntry.position)).all())
+        cited = sorted(positions, key=positions.get, reverse=True)[:4]  # as modules might cite them: any order
+        db.session.get(Certificate, certificate.id).standards = cited
+        db.session.commit()
+    page = main_of(app.test_client().get(f"/verify/{certificate.code}").text)
+    listed = re.findall(r"<li>([A-Z][A-Z0-9-]*)(?: — |</li>)", page)
+    assert listed == sorted(cited, key=positions.get) and len(listed) == 4
