@@ -446,3 +446,10 @@ def test_during_a_live_session_the_course_s_links_open_in_a_new_tab_and_in_page_
     assert links_in_new_tab(html) == (
         '<p><a target="_blank" rel="noopener" href="/standards#UDHR-1">UDHR 1</a> <a href="#fn-1">1</a> '
         '<a class="x" href="https://ohchr.org" target="_self">OHCHR</a></p>')
+
+
+def test_a_question_not_opened_yet_shows_no_empty_bars_to_the_room(live, students):
+    live.go_to_step(2)
+    assert "answer-bars" not in live.presenter.get(f"{live.url}/results").text
+    live.control("open")
+    assert "answer-bars" in live.presenter.get(f"{live.url}/results").text
