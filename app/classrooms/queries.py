@@ -146,6 +146,17 @@ def classes_of_learner(session: Session, user: User) -> list[LearnerClass]:
             for classroom in classrooms]
 
 
+def live_sessions_now(session: Session, user: User) -> list[tuple[str, LiveSession, Module]]:
+    """The live sessions running in the learner's classes, with the class's name: a child who signs in mid-lesson
+    finds the way in from My learning."""
+    return [tuple(row) for row in session.execute(
+        select(Classroom.name, LiveSession, Module)
+        .join(LiveSession, LiveSession.classroom_id == Classroom.id).join(Module, Module.id == LiveSession.module_id)
+        .join(ClassroomMember, ClassroomMember.classroom_id == Classroom.id)
+        .where(ClassroomMember.user_id == user.id, Classroom.archived.is_(False), LiveSession.ended_at.is_(None))
+        .order_by(LiveSession.started_at))]
+
+
 @dataclass(frozen=True)
 class AssignedWork:
     classroom_name: str

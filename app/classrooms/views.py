@@ -625,4 +625,5 @@ def assigned_work_for_dashboard() -> dict:
     """Fills the "Assigned to you" slot of the learning dashboard (learning must not import classrooms)."""
     if request.endpoint != "learning.dashboard" or not current_user.is_authenticated:
         return {}
-    return {"assigned_work": queries.assigned_work_for(db.session, current_user)}
+    return {"assigned_work": queries.assigned_work_for(db.session, current_user),
+            "live_now": queries.live_sessions_now(db.session, current_user)}

@@ -453,3 +453,11 @@ def test_a_question_not_opened_yet_shows_no_empty_bars_to_the_room(live, student
     assert "answer-bars" not in live.presenter.get(f"{live.url}/results").text
     live.control("open")
     assert "answer-bars" in live.presenter.get(f"{live.url}/results").text
+
+
+def test_a_learner_signing_in_mid_lesson_finds_the_running_session_on_my_learning(live, students):
+    dashboard = students[0].get("/learning").text
+    assert "Class 5B is in a live session now." in dashboard
+    assert f'href="/live/{live.code}">Join the live session: Module 2</a>' in dashboard
+    live.control("end")
+    assert "live session now" not in students[0].get("/learning").text
