@@ -223,3 +223,11 @@ def test_a_draft_course_is_marked_as_such_in_the_assign_and_live_lists(client, m
     live_box = page.split('name="module_id"', 1)[1].split("</select>", 1)[0]
     assert "Draft course (draft) (whole course)" in assign_box and "Open course (whole course)" in assign_box
     assert "Draft course (draft) — Module 1" in live_box and "Open course — Module 1" in live_box
+
+
+def test_the_class_page_says_which_learners_can_get_a_new_passphrase_here(app, people, cast):
+    teacher = app.test_client()
+    sign_in(teacher, people.trainer)
+    page = teacher.get(f"/classes/{cast.ours.id}").text
+    assert "You can give a new passphrase only to the accounts this class created." in page
+    assert "New passphrase for" not in page  # lena signed up by herself
