@@ -172,7 +172,8 @@ def register_error_handlers(app: Flask) -> None:
         # The session ended, or the page was open for days: say what to do, not what a token is.
         return error_response(400, _("Nothing was sent: you were signed out, or the page was open too long. Go back, "
                                      "reload the page (sign in again if asked) and send it again. On a quiz, the "
-                                     "answers you typed in this tab come back."),
+                                     "answers already saved are kept; with JavaScript on, those typed in this tab "
+                                     "since come back too."),
                               title=_("This form has expired"), go_back=True)
 
     @app.errorhandler(HTTPException)

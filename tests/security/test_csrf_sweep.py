@@ -61,6 +61,8 @@ def test_a_form_sent_after_the_session_ended_says_what_to_do(app, people, make):
     response = client.post("/account", data={"csrf_token": "from a session that has ended"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "This form has expired" in page and "CSRF" not in page
+    # True with JavaScript off too: only what was saved is promised.
+    assert "On a quiz, the answers already saved are kept; with JavaScript on, those typed in this tab" in page
     assert "data-go-back" in page and 'href="/signin?next=/account"' in page
     assert page.count('href="/signin?next=/account"') == 2  # the menu's Sign in returns there too
 
