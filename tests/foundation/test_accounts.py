@@ -7,7 +7,7 @@ from app.auth.models import LoginSession, User
 from app.auth.passwords import MAX_PASSWORD_LENGTH
 from app.auth.services import MAX_USERNAME_LENGTH
 from app.extensions import db
-from tests.conftest import sign_in
+from tests.conftest import main_of, sign_in
 from tests.factories import DEFAULT_PASSWORD
 
 
@@ -38,6 +38,11 @@ def test_sign_up_states_the_real_username_rule_and_limits_lengths_like_sign_in(c
         for page in (sign_up, sign_in_page):
             field = re.search(rf'<input[^>]* name="{name}"[^>]*>', page).group(0)
             assert f'maxlength="{length}"' in field, (name, field)
+
+
+def test_each_of_sign_in_and_sign_up_links_to_the_other(client):
+    assert 'Already have an account? <a href="/signin">Sign in</a>' in main_of(client.get("/signup").text)
+    assert '<a href="/signup">Create an account</a>' in main_of(client.get("/signin").text)
 
 
 def test_usernames_are_case_insensitive(client, make):
