@@ -122,3 +122,27 @@ def test_a_table_that_scrolls_shows_a_shadow_where_more_lies_hidden(browser, liv
         assert abs(float(shadow_start.removesuffix("px")) - names.bounding_box()["width"]) < 1
     finally:
         context.close()
+
+
+
+
+def test_the_quiz_s_past_attempts_stack_on_a_phone_instead_of_scrolling(app, browser, live_server, browser_login,
+                                                                        people, make, site):
+    from sqlalchemy import select
+
+    with app.app_context():
+        module = db.session.scalar(select(Module).where(Module.slug == "module-2"))
+        db.session.expunge(module)
+    for _ in range(2):
+        make.submitted_attempt(people.learner, module, {"q-m2-single": "a"})
+    context = browser.new_context(base_url=live_server.url, viewport=NARROW)
+    page = context.new_page()
+    try:
+        browser_login(page, people.learner)
+        page.goto("/courses/test-course/m/module-2/quiz")
+        expect(page.get_by_role("heading", name="Your attempts")).to_be_visible()
+        box = page.locator(".past-attempts .table-scroll")
+        assert box.evaluate("box => box.scrollWidth - box.clientWidth") <= 0  # nothing hidden at its edge
+        expect(page.locator(".past-attempts").get_by_text("Not passed").first).to_be_visible()
+    finally:
+        context.close()
