@@ -304,7 +304,7 @@ class Distribution:
     class_size: int  # the class's learners: the presenter sees how many have not answered yet
     bars: list[tuple[str, int, bool]]  # label, count, correct
     not_answered: list[str]  # display names of the class's learners who have not answered, in name order
-    hidden: list[tuple[str, int]] = ()  # typed answers the presenter took off the screen, and how many typed each
+    hidden: tuple[tuple[str, int], ...] = ()  # typed answers the presenter took off the screen, how many typed each
 
 
 def answer_distribution(session: Session, live: LiveSession, question: dict[str, Any],
@@ -318,9 +318,9 @@ def answer_distribution(session: Session, live: LiveSession, question: dict[str,
         taken_off = set(hidden_answers(live, question["id"]))
         bars = [(text, count, text in accepted) for text, count in counts.most_common()
                 if text not in taken_off][:TYPED_ANSWER_BARS]
-        hidden = [(text, count) for text, count in counts.most_common() if text in taken_off]
+        hidden = tuple((text, count) for text, count in counts.most_common() if text in taken_off)
     else:
-        hidden = []
+        hidden = ()
         counts = Counter(option_id for response in responses for option_id in response or [])
         # Markup(...).striptags() turns sanitised option HTML into plain text, which templates escape.
         bars = [(Markup(option["html"]).striptags(), counts.get(option["id"], 0),  # nosec B704
