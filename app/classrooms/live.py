@@ -52,6 +52,7 @@ class Step:
 def links_in_new_tab(html: str) -> Markup:
     """The course's links (a standard, another module) open in a new tab during a live session: followed in the
     same tab, they would take the child out of the lesson. Links within the page stay as they are."""
+    # The course's HTML, sanitised when it was rendered; only fixed attributes are added to its links.
     return Markup(LINK_LEAVING_THE_PAGE.sub('<a target="_blank" rel="noopener" ', html))  # nosec B704
 
 
