@@ -33,7 +33,7 @@ SECTION_START = re.compile(r"(?=<h2[\s>])")
 HEADING_ID = re.compile(r'^<h2[^>]*\bid="([^"]+)"')
 LEADING_HEADING = re.compile(r"^<h2[\s>].*?</h2>\s*", re.S)  # the step's title, shown once as its h1
 FACILITATOR_NOTES = re.compile(r'<aside class="callout callout-facilitator".*?</aside>', re.S)
-LINK_LEAVING_THE_PAGE = re.compile(r'<a (?=[^>]*\bhref="(?!#))(?![^>]*\btarget=)')
+LINK_TAG = re.compile(r"<a\s[^>]*>")
 CONTROL_ACTIONS = ("next", "back", "open", "close", "reveal", "end")
 TYPED_ANSWER_BARS = 8  # the most common typed answers shown; a long tail of single answers would fill the screen
 
@@ -53,7 +53,14 @@ def links_in_new_tab(html: str) -> Markup:
     """The course's links (a standard, another module) open in a new tab during a live session: followed in the
     same tab, they would take the child out of the lesson. Links within the page stay as they are."""
     # The course's HTML, sanitised when it was rendered; only fixed attributes are added to its links.
-    return Markup(LINK_LEAVING_THE_PAGE.sub('<a target="_blank" rel="noopener" ', html))  # nosec B704
+    return Markup(LINK_TAG.sub(_opening_in_a_new_tab, html))  # nosec B704
+
+
+def _opening_in_a_new_tab(link: re.Match) -> str:
+    tag = link.group(0)
+    if not re.search(r'\bhref="(?!#)', tag) or re.search(r"\starget=", tag):
+        return tag
+    return tag[:2] + ' target="_blank"' + ("" if re.search(r"\srel=", tag) else ' rel="noopener"') + tag[2:]
 
 
 def _sections(html: str) -> list[str]:
@@ -165,6 +172,7 @@ def control_live_session(session: Session, actor: User, classroom: Classroom, li
         raise moved_on
     session.refresh(live)
     if action == "end":
+        live.hidden_answers = None  # words a child should not have typed: no longer needed by any screen
         stored = store_practice_answers(session, live, module)
         record_audit(session, actor, "live_session_ended", classroom=classroom, code=live.code,
                      module=module.title, answers=stored)
@@ -287,6 +295,8 @@ def set_answer_hidden(session: Session, live: LiveSession, module: Module, quest
     answer = normalise_answer(text or "")
     if question is None or question["type"] != "short_answer" or not answer:
         raise InvalidInput(_("There is no such typed answer to hide."))
+    if live.ended_at is not None:
+        raise Conflict(_("This session has ended."))
     session.refresh(live, with_for_update=True)  # two co-teachers hiding at once both count
     by_question = dict(live.hidden_answers or {})
     texts = [known for known in by_question.get(question_key, []) if known != answer]

@@ -30,23 +30,37 @@ SCALES = (1.0, 0.9, 0.8, 0.7)  # smaller type, tried in turn, for a long name, t
 def render_certificate(certificate: Certificate, verify_url: str, instruments: list[str]) -> bytes:
     """The certificate on one A4 page. What does not fit above the verification link is set smaller; at the
     smallest size, the list of standards is cut short ("and 3 more": the verification page lists them all)."""
-    for scale in SCALES:
-        counts = range(len(instruments), -1, -1) if scale == SCALES[-1] else (len(instruments),)
-        for shown in counts:
-            pdf, fits = _draw(certificate, verify_url, instruments, shown, scale)
-            if fits or (scale, shown) == (SCALES[-1], 0):  # the last try: a name too long to fit even alone
-                return _output(pdf)
-            _output(pdf)
-    raise AssertionError("unreachable: the last try returns")
+    for scale in SCALES[:-1]:
+        pdf, fits = _draw(certificate, verify_url, instruments, len(instruments), scale)
+        if fits:
+            return _output(pdf)
+        _close_fonts(pdf)
+    best, low, high = None, 0, len(instruments)  # the most standards that fit: more never fit where fewer do not
+    while low <= high:
+        middle = (low + high) // 2
+        pdf, fits = _draw(certificate, verify_url, instruments, middle, SCALES[-1])
+        if fits:
+            _close_fonts(best)
+            best, low = pdf, middle + 1
+        else:
+            _close_fonts(pdf)
+            high = middle - 1
+    if best is None:  # a name too long to fit even alone: drawn as it comes
+        best, _fits = _draw(certificate, verify_url, instruments, 0, SCALES[-1])
+    return _output(best)
 
 
 def _output(pdf) -> bytes:
     try:
         return bytes(pdf.output())
     finally:
-        for font in pdf.fonts.values():  # fontTools keeps the font file open until closed
-            if getattr(font, "ttfont", None) is not None:
-                font.ttfont.close()
+        _close_fonts(pdf)
+
+
+def _close_fonts(pdf) -> None:
+    for font in (pdf.fonts.values() if pdf is not None else ()):  # fontTools keeps the font file open until closed
+        if getattr(font, "ttfont", None) is not None:
+            font.ttfont.close()
 
 
 def _draw(certificate: Certificate, verify_url: str, instruments: list[str], shown: int, scale: float):

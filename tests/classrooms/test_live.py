@@ -256,15 +256,22 @@ def test_the_presenter_hides_a_typed_answer_from_the_screen_and_can_put_it_back(
     kept = after.text.split('<details class="hidden-answers"', 1)[1].split("</details>", 1)[0]
     assert "1 answer hidden from the screen" in kept and "stupid lesson" in kept and "Show again" in kept
     assert live.row().version == version  # the students' tablets have nothing new to load
+    shown = live.presenter.post(f"{live.url}/hidden-answers", data={"question": "m2-short", "text": "stupid lesson",
+                                                                   "do": "show"})
+    assert shown.status_code == 302 and live.row().hidden_answers == {}
+    assert typed_bars(live.presenter.get(f"{live.url}/results").text) == ["stupid lesson", "26"]
+    live.presenter.post(f"{live.url}/hidden-answers", data={"question": "m2-short", "text": "stupid lesson",
+                                                           "do": "hide"})
     # The learner's own answer and record keep what they typed.
     assert 'value="Stupid lesson"' in students[0].get(f"/live/{live.code}").text
     live.control("end")
     with app.app_context():
         assert "Stupid lesson" in db.session.scalars(select(PracticeAnswer.response)).all()
+    assert live.row().hidden_answers is None  # the words are not kept on the session once it is over
+    late = live.presenter.post(f"{live.url}/hidden-answers", data={"question": "m2-short", "text": "26", "do": "hide"},
+                               follow_redirects=True)
+    assert "This session has ended." in late.text and live.row().hidden_answers is None
 
-    live.presenter.post(f"{live.url}/hidden-answers", data={"question": "m2-short", "text": "stupid lesson",
-                                                           "do": "show"})
-    assert live.row().hidden_answers == {}
 
 
 def test_only_a_typed_answer_of_this_session_s_module_can_be_hidden_and_only_by_the_class_s_teachers(
@@ -442,10 +449,12 @@ def test_during_a_live_session_the_course_s_links_open_in_a_new_tab_and_in_page_
     from app.classrooms.live import links_in_new_tab
 
     html = ('<p><a href="/standards#UDHR-1">UDHR 1</a> <a href="#fn-1">1</a> '
-            '<a class="x" href="https://ohchr.org" target="_self">OHCHR</a></p>')
+            '<a class="x" href="https://ohchr.org" target="_self">OHCHR</a> '
+            '<a href="https://un.org" rel="noopener noreferrer nofollow">UN</a></p>')
     assert links_in_new_tab(html) == (
         '<p><a target="_blank" rel="noopener" href="/standards#UDHR-1">UDHR 1</a> <a href="#fn-1">1</a> '
-        '<a class="x" href="https://ohchr.org" target="_self">OHCHR</a></p>')
+        '<a class="x" href="https://ohchr.org" target="_self">OHCHR</a> '
+        '<a target="_blank" href="https://un.org" rel="noopener noreferrer nofollow">UN</a></p>')
 
 
 def test_a_question_not_opened_yet_shows_no_empty_bars_to_the_room(live, students):

@@ -7,6 +7,21 @@
   var INTERVAL_MS = 2000;
   var RETRY_MS = 3000;
   var FAILED_POLLS_BEFORE_NOTICE = 2; // one lost poll on a classroom's Wi-Fi is normal; say so from the second
+  var TIMEOUT_MS = 10000; // a Wi-Fi that is connected but passes nothing never fails a request: give up and retry
+
+  function timedFetch(url, options) {
+    if (!window.AbortController) { return fetch(url, options); }
+    var controller = new AbortController();
+    var timeout = window.setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
+    options.signal = controller.signal;
+    return fetch(url, options).then(function (response) {
+      window.clearTimeout(timeout);
+      return response;
+    }, function (error) {
+      window.clearTimeout(timeout);
+      throw error;
+    });
+  }
 
   function follow(region) {
     var url = region.getAttribute("data-live-poll");
@@ -36,7 +51,7 @@
     // What the person chose or typed and has not sent yet: carried into a fresh stage that still asks the same
     // question, so that a poll never wipes it (it would, when the teacher reopens a question or someone joins).
     function unsentAnswer() {
-      var form = region.querySelector("form.live-answer[data-changed]");
+      var form = region.querySelector("form.live-answer[data-changed], form.live-answer[data-unsent]");
       if (!form) { return null; }
       var active = document.activeElement;
       var text = form.querySelector("input[name=text]");
@@ -46,7 +61,8 @@
         choices: Array.prototype.filter.call(form.querySelectorAll("input[name=choice]"), function (input) {
           return input.checked;
         }).map(function (input) { return input.value; }),
-        focused: active && form.contains(active) ? active.id : null
+        focused: active && form.contains(active) ? active.id : null,
+        waitingToBeSent: form.hasAttribute("data-unsent")
       };
     }
 
@@ -59,6 +75,7 @@
         input.checked = answer.choices.indexOf(input.value) !== -1;
       });
       form.setAttribute("data-changed", "");
+      if (answer.waitingToBeSent) { markUnsent(form); }
       var focused = answer.focused && document.getElementById(answer.focused);
       if (focused && region.contains(focused)) { focused.focus(); }
     }
@@ -79,7 +96,7 @@
     function poll() {
       if (busy || document.hidden) { return; }
       busy = true;
-      fetch(url, { headers: { "If-None-Match": etag, "Accept": "text/html" }, credentials: "same-origin", cache: "no-store" })
+      timedFetch(url, { headers: { "If-None-Match": etag, "Accept": "text/html" }, credentials: "same-origin", cache: "no-store" })
         .then(function (response) {
           failedPolls = 0;
           showConnectionLost(false);
@@ -152,45 +169,65 @@
       var form = event.target;
       if (!form.classList.contains("live-answer") || !window.URLSearchParams || !window.FormData) { return; }
       event.preventDefault();
-      if (!form.hasAttribute("data-sending")) { send(form); }
+      send(form); // a tap while a resend waits sends now
     });
 
+    var resendTimer = null; // one per page: taps while offline do not start more
+
     function send(form) {
+      window.clearTimeout(resendTimer);
+      if (form.hasAttribute("data-sending")) { return; }
       form.setAttribute("data-sending", "");
-      var body = new URLSearchParams(new FormData(form));
-      fetch(form.action, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "text/html" } })
+      timedFetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)),
+                                credentials: "same-origin", headers: { "Accept": "text/html" } })
         .then(function (response) {
-          // The answer's page is this page, with a message ("Answer saved", or why it was not): show its stage.
-          if (!response.ok || new URL(response.url).pathname !== window.location.pathname) {
+          if (response.status >= 500) { throw new Error("server unavailable"); } // a restart: send it again
+          if (!response.ok) {
+            // Refused (an expired form, a removal from the class ...): nothing was saved, so the browser sends it
+            // as it would without JavaScript and shows the page that says why.
             form.removeAttribute("data-sending");
-            HTMLFormElement.prototype.submit.call(form); // sign-in page, refused form ...: as without JavaScript
+            HTMLFormElement.prototype.submit.call(form);
             return null;
           }
           return response.text();
-        }, function () {
-          // No connection: say so, keep the answer on screen and send it again while the question is still here.
-          form.removeAttribute("data-sending");
-          if (!form.querySelector(".send-status")) {
-            var status = notice(region.getAttribute("data-answer-offline"));
-            status.classList.add("send-status");
-            status.setAttribute("role", "status");
-            form.appendChild(status);
-          }
-          window.setTimeout(function () { if (region.contains(form)) { send(form); } }, RETRY_MS);
-          return null;
         })
         .then(function (html) {
-          if (!html) { return; }
+          form.removeAttribute("data-sending");
+          if (html === null) { return; }
+          // The answer's reply is the lesson's page with a message ("Answer saved", or why it was not).
           var page = new DOMParser().parseFromString(html, "text/html");
           var stage = page.getElementById(region.id);
-          if (!stage) { window.location.reload(); return; }
+          if (!stage) { // sent to the sign-in page: the answer was not saved
+            stop(region.getAttribute("data-signed-out"), region.getAttribute("data-sign-in"), region.getAttribute("data-sign-in-label"));
+            return;
+          }
           etag = '"' + stage.getAttribute("data-etag") + '"';
           var flashes = document.querySelector(".flashes");
           if (flashes) { flashes.remove(); }
           var freshFlashes = page.querySelector(".flashes");
           if (freshFlashes) { region.parentNode.insertBefore(document.importNode(freshFlashes, true), region.parentNode.firstChild); }
           show(stage.innerHTML, false);
+        })
+        .catch(function () {
+          // No connection, or no answer in time: say so, keep the answer on screen, and send it again while its
+          // question is still on the page (a poll that brings a fresh stage carries the mark over: restore()).
+          form.removeAttribute("data-sending");
+          markUnsent(form);
+          resendTimer = window.setTimeout(function () {
+            var unsent = region.querySelector("form.live-answer[data-unsent]");
+            if (unsent) { send(unsent); }
+          }, RETRY_MS);
         });
+    }
+
+    function markUnsent(form) {
+      form.setAttribute("data-unsent", "");
+      if (!form.querySelector(".send-status")) {
+        var status = notice(region.getAttribute("data-answer-offline"));
+        status.classList.add("send-status");
+        status.setAttribute("role", "status");
+        form.appendChild(status);
+      }
     }
 
     var timer = window.setInterval(poll, INTERVAL_MS);
