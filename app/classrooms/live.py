@@ -305,10 +305,6 @@ def set_answer_hidden(session: Session, live: LiveSession, module: Module, quest
     session.flush()
 
 
-def hidden_answers(live: LiveSession, question_key: str) -> list[str]:
-    return (live.hidden_answers or {}).get(question_key, [])
-
-
 @dataclass(frozen=True)
 class Distribution:
     answered: int
@@ -326,7 +322,7 @@ def answer_distribution(session: Session, live: LiveSession, question: dict[str,
     if question["type"] == "short_answer":
         accepted = {normalise_answer(answer) for answer in question.get("accepted_answers") or []}
         counts = Counter(normalise_answer(response) for response in responses if isinstance(response, str))
-        taken_off = set(hidden_answers(live, question["id"]))
+        taken_off = set((live.hidden_answers or {}).get(question["id"], []))
         bars = [(text, count, text in accepted) for text, count in counts.most_common()
                 if text not in taken_off][:TYPED_ANSWER_BARS]
         hidden = tuple((text, count) for text, count in counts.most_common() if text in taken_off)

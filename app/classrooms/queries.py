@@ -149,12 +149,8 @@ def classes_of_learner(session: Session, user: User) -> list[LearnerClass]:
 def live_sessions_now(session: Session, user: User) -> list[tuple[str, LiveSession, Module]]:
     """The live sessions running in the learner's classes, with the class's name: a child who signs in mid-lesson
     finds the way in from My learning."""
-    return [tuple(row) for row in session.execute(
-        select(Classroom.name, LiveSession, Module)
-        .join(LiveSession, LiveSession.classroom_id == Classroom.id).join(Module, Module.id == LiveSession.module_id)
-        .join(ClassroomMember, ClassroomMember.classroom_id == Classroom.id)
-        .where(ClassroomMember.user_id == user.id, Classroom.archived.is_(False), LiveSession.ended_at.is_(None))
-        .order_by(LiveSession.started_at))]
+    return [(entry.classroom.name, live, module) for entry in classes_of_learner(session, user)
+            for live, module in entry.live_sessions]
 
 
 @dataclass(frozen=True)

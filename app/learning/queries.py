@@ -214,10 +214,13 @@ def course_progress(session: Session, user: User, course: Course) -> CourseProgr
     return _progress_for_courses(session, user, [course])[0]
 
 
-_STANDARDS_BY_CODE = select(StandardEntry).where(StandardEntry.code.in_(bindparam("codes", expanding=True)))
+_STANDARDS_BY_CODE = (select(StandardEntry).where(StandardEntry.code.in_(bindparam("codes", expanding=True)))
+                      .order_by(StandardEntry.position, StandardEntry.code))
 
 
 def standards_by_code(session: Session, codes: list[str]) -> dict[str, StandardEntry]:
+    """The registry's entries for these codes, in the registry's order (instrument by instrument, article by
+    article); codes it does not know are left out."""
     if not codes:
         return {}
     return {entry.code: entry for entry in session.scalars(_STANDARDS_BY_CODE, {"codes": list(codes)})}

@@ -185,9 +185,8 @@ def verify(code: str):
         return error_response(404, _("No certificate can be verified with this code. Check it with the holder: "
                                      "they may also have chosen to hide it."), NOT_FOR_SEARCH_ENGINES)
     standards = queries.standards_by_code(db.session, certificate.standards or [])
-    # In the registry's order (instrument by instrument, article by article), not in the order modules cite them.
-    codes = sorted(certificate.standards or [],
-                   key=lambda code: (standards[code].position if code in standards else len(standards), code))
+    # In the registry's order, not in the order modules cite them; a code the registry no longer knows goes last.
+    codes = [*standards, *(code for code in certificate.standards or [] if code not in standards)]
     return render_template("learning/verify.html", certificate=certificate, codes=codes, standards=standards), \
         NOT_FOR_SEARCH_ENGINES
 

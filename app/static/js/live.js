@@ -102,12 +102,12 @@
           showConnectionLost(false);
           // Sent to the sign-in page (the session cookie expired or was cleared): say so, never paste that page here.
           if (response.redirected || response.status === 401) {
-            stop(region.getAttribute("data-signed-out"), region.getAttribute("data-sign-in"), region.getAttribute("data-sign-in-label"));
+            stop("signed-out");
             return null;
           }
           // Removed from the class, or the class is gone: the page would otherwise sit on its last step for ever.
           if (response.status === 404) {
-            stop(region.getAttribute("data-gone"), region.getAttribute("data-gone-link"), region.getAttribute("data-gone-label"));
+            stop("gone");
             return null;
           }
           if (response.status !== 200) { return null; }
@@ -134,23 +134,28 @@
             }
           }
           show(html, true);
-          // Messages about the previous step ("Answer saved …") no longer apply to the new one.
-          var flashes = document.querySelector(".flashes");
-          if (flashes) { flashes.remove(); }
+          replaceFlashes(null); // messages about the previous step ("Answer saved …") no longer apply
         })
         .catch(function () { /* a page that could not be read: the next tick tries again */ })
         .then(function () { busy = false; });
     }
 
-    function stop(message, href, label) {
+    function replaceFlashes(fresh) {
+      var flashes = document.querySelector(".flashes");
+      if (flashes) { flashes.remove(); }
+      if (fresh) { region.parentNode.insertBefore(document.importNode(fresh, true), region.parentNode.firstChild); }
+    }
+
+    // Why the page stopped following ("signed-out", "gone"): the region's data-<why>, -link and -label say it.
+    function stop(why) {
       window.clearInterval(timer);
       showConnectionLost(false);
-      var paragraph = notice(message + " ");
+      var paragraph = notice(region.getAttribute("data-" + why) + " ");
       // Announced once: by the region itself where it is a live region (the student's stage), else as an alert.
       if (!region.hasAttribute("aria-live")) { paragraph.setAttribute("role", "alert"); }
       var link = document.createElement("a");
-      link.href = href;
-      link.textContent = label;
+      link.href = region.getAttribute("data-" + why + "-link");
+      link.textContent = region.getAttribute("data-" + why + "-label");
       paragraph.appendChild(link);
       region.innerHTML = "";
       region.appendChild(paragraph);
@@ -198,14 +203,11 @@
           var page = new DOMParser().parseFromString(html, "text/html");
           var stage = page.getElementById(region.id);
           if (!stage) { // sent to the sign-in page: the answer was not saved
-            stop(region.getAttribute("data-signed-out"), region.getAttribute("data-sign-in"), region.getAttribute("data-sign-in-label"));
+            stop("signed-out");
             return;
           }
           etag = '"' + stage.getAttribute("data-etag") + '"';
-          var flashes = document.querySelector(".flashes");
-          if (flashes) { flashes.remove(); }
-          var freshFlashes = page.querySelector(".flashes");
-          if (freshFlashes) { region.parentNode.insertBefore(document.importNode(freshFlashes, true), region.parentNode.firstChild); }
+          replaceFlashes(page.querySelector(".flashes"));
           show(stage.innerHTML, false);
         })
         .catch(function () {
