@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "assignment_created": _l("Work assigned"),
     "assignment_changed": _l("Due date changed"),
     "assignment_removed": _l("Assignment removed"),
+    "attempt_allowed": _l("Another quiz attempt allowed"),
     "live_session_started": _l("Live session started"),
     "live_session_ended": _l("Live session ended"),
     "account_created": _l("Account created"),

@@ -92,6 +92,12 @@ class LiveControlForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
 
 
+class AnotherAttemptForm(FlaskForm):
+    """One more quiz attempt for a learner; `allowed_before` is how many extra attempts the trainer saw allowed."""
+
+    allowed_before = HiddenField(validators=[DataRequired()])
+
+
 class HiddenAnswerForm(FlaskForm):
     """One typed answer to take off the presenter's screen, or to put back."""
 

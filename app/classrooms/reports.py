@@ -276,6 +276,18 @@ class ModuleRecord:
     cell: Cell
     attempts: list[AttemptView]
     practice: list[AnswerLine]
+    quiz_passed: bool = False
+    extra_attempts: int = 0  # allowed by a trainer beyond the quiz's limit
+
+    @property
+    def attempt_limit(self) -> int | None:
+        limit = (self.column.module.quiz or {}).get("max_attempts")
+        return None if limit is None else limit + self.extra_attempts
+
+    @property
+    def needs_another_attempt(self) -> bool:
+        """Every attempt used without passing: only a trainer's allowance lets this learner complete the module."""
+        return not self.quiz_passed and self.attempt_limit is not None and len(self.attempts) >= self.attempt_limit
 
 
 def _questions(quiz: dict | None) -> dict[str, dict]:
@@ -345,7 +357,8 @@ def learner_record(session: Session, classroom: Classroom, learner: User) -> lis
                      module.has_quiz, len(views)) if row else NOT_STARTED
         lines = [_line(current.get(p.question_key), p.question_key, p.response, p.correct)
                  for p in practice if p.module_id == module.id]
-        records.append(ModuleRecord(column, cell, views, lines))
+        records.append(ModuleRecord(column, cell, views, lines, quiz_passed=bool(row and row.quiz_passed_at),
+                                    extra_attempts=row.extra_attempts if row else 0))
     return records
 
 

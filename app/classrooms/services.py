@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import Audience, Role, User
@@ -24,7 +24,10 @@ from app.classrooms.codes import (
 )
 from app.classrooms.models import Assignment, AuditEvent, Classroom, ClassroomMember, ClassroomTrainer
 from app.errors import Conflict, InvalidInput, NotFound
+from app.learning.models import ModuleProgress
 from app.learning.services import enrol
+from app.quizzes import queries as quiz_queries
+from app.quizzes.services import attempts_left
 
 MAX_ACCOUNTS_AT_ONCE = 60
 USERNAME_PREFIX_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._]{1,40}$")
@@ -274,3 +277,34 @@ def remove_assignment(session: Session, actor: User, classroom: Classroom, assig
     session.delete(assignment)
     session.flush()
     record_audit(session, actor, "assignment_removed", classroom=classroom, **details)
+
+
+def allow_another_attempt(session: Session, actor: User, classroom: Classroom, learner: User, module: Module,
+                          allowed_before: int) -> None:
+    """One more attempt at a quiz the class was assigned, for a member who used every attempt without passing.
+
+    `allowed_before` is how many extra attempts the trainer saw allowed: a second click, or a co-trainer's at the
+    same moment, allows nothing more.
+    """
+    progress = session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == learner.id,
+                                                           ModuleProgress.module_id == module.id))
+    if progress is not None and progress.quiz_passed_at is not None:
+        raise Conflict(_("%(name)s has passed this quiz: there is no need for another attempt.",
+                         name=learner.display_name))
+    already_allowed = Conflict(_("Another attempt was allowed already, by you or a co-trainer: nothing more was "
+                                 "changed."))
+    if progress is not None and progress.extra_attempts != allowed_before:
+        raise already_allowed
+    used = quiz_queries.attempts_used(session, learner, module)
+    if progress is None or attempts_left(module.quiz or {}, used, progress.extra_attempts) != 0:
+        raise Conflict(_("%(name)s still has attempts left at this quiz.", name=learner.display_name))
+    allowed = session.execute(
+        update(ModuleProgress)
+        .where(ModuleProgress.id == progress.id, ModuleProgress.extra_attempts == allowed_before)
+        .values(extra_attempts=ModuleProgress.extra_attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if allowed != 1:  # a co-trainer's click committed between our read and this update
+        raise already_allowed
+    record_audit(session, actor, "attempt_allowed", classroom=classroom, target=learner,
+                 course=module.course.title, module=module.title)

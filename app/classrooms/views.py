@@ -30,6 +30,7 @@ from app.classrooms import live as live_sessions
 from app.classrooms.codes import JOIN_CODE_LENGTH, LIVE_CODE_LENGTH, normalise_code, plausible_code
 from app.classrooms.forms import (
     AccountsForm,
+    AnotherAttemptForm,
     AddTrainerForm,
     AssignmentForm,
     ClassroomForm,
@@ -344,6 +345,24 @@ def learner(classroom_id: int, user_id: int):
     return render_template("classrooms/learner.html", classroom=classroom, member=member, membership=membership,
                            records=reports.learner_record(db.session, classroom, member),
                            report_labels=reports.report_labels)
+
+
+@bp.route("/<int:classroom_id>/learners/<int:user_id>/modules/<int:module_id>/another-attempt", methods=["POST"])
+def allow_another_attempt(classroom_id: int, user_id: int, module_id: int):
+    classroom = _classroom(classroom_id)
+    _membership, member = queries.member_of(db.session, classroom, user_id)
+    module = reports.assigned_module(db.session, classroom, module_id).module
+    if not module.has_quiz:
+        abort(404)
+    form = AnotherAttemptForm()
+    if not form.validate_on_submit() or not form.allowed_before.data.isdigit():
+        abort(400)
+    if _commit_or_flash(lambda: services.allow_another_attempt(
+            db.session, current_user, classroom, member, module, int(form.allowed_before.data))):
+        flash(_("%(name)s can take the quiz of %(module)s once more.", name=member.display_name,
+                module=module.title), "success")
+    return redirect(url_for("classes.learner", classroom_id=classroom.id, user_id=member.id,
+                            _anchor=f"module-{module.id}"))
 
 
 @bp.route("/<int:classroom_id>/items/<int:module_id>")

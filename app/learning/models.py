@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.models import Course, Module
@@ -37,6 +37,8 @@ class ModuleProgress(db.Model):
     last_score: Mapped[float | None] = mapped_column(Float)
     # Once passed, a quiz stays passed, whatever later edits to its content.
     quiz_passed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Attempts a trainer allowed beyond the quiz's limit, once this learner had used them all without passing.
+    extra_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     module: Mapped[Module] = relationship()
 

@@ -138,7 +138,8 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
         "progress": [{**module_ref(row.module_id), "first_opened_at": _time(row.first_opened_at),
                       "last_seen_at": _time(row.last_seen_at), "completed_at": _time(row.completed_at),
                       "best_score": row.best_score, "last_score": row.last_score,
-                      "quiz_passed_at": _time(row.quiz_passed_at)} for row in progress],
+                      "quiz_passed_at": _time(row.quiz_passed_at),
+                      "extra_attempts_allowed": row.extra_attempts} for row in progress],
         "quiz_attempts": [{**module_ref(attempt.module_id), "number": attempt.number, "status": attempt.status,
                            "started_at": _time(attempt.started_at), "submitted_at": _time(attempt.submitted_at),
                            "score": attempt.score, "passed": attempt.passed, "answers_in_progress":

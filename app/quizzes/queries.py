@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session, contains_eager, defer, selectinload
 
 from app.access import ATTEMPTS_OF_VIEWER
 from app.auth.models import User
 from app.catalog.models import ContentRevision, Course, Module
-from app.learning.models import Certificate
+from app.learning.models import Certificate, ModuleProgress
 from app.quizzes.models import AttemptStatus, QuizAttempt
 
 _MODULE_WITH_COURSE = (  # built once: every quiz request starts here
@@ -103,6 +103,24 @@ _ATTEMPTS_AT_MODULE = (
     .where(ATTEMPTS_OF_VIEWER, QuizAttempt.module_id == bindparam("module_id"))
     .order_by(QuizAttempt.number)
 )
+
+
+_ATTEMPTS_USED = select(func.coalesce(func.max(QuizAttempt.number), 0)).where(
+    QuizAttempt.user_id == bindparam("learner_id"), QuizAttempt.module_id == bindparam("module_id"))
+
+
+def attempts_used(session: Session, learner: User, module: Module) -> int:
+    """How many attempts the learner has started at this quiz, the open one included."""
+    return session.scalar(_ATTEMPTS_USED, {"learner_id": learner.id, "module_id": module.id})
+
+
+_EXTRA_ATTEMPTS = select(ModuleProgress.extra_attempts).where(
+    ModuleProgress.user_id == bindparam("viewer_id"), ModuleProgress.module_id == bindparam("module_id"))
+
+
+def extra_attempts(session: Session, user: User, module: Module) -> int:
+    """Attempts a trainer allowed this learner beyond the quiz's limit."""
+    return session.scalar(_EXTRA_ATTEMPTS, {"viewer_id": user.id, "module_id": module.id}) or 0
 
 
 def attempts_of(session: Session, user: User, module: Module) -> list[QuizAttempt]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -53,10 +53,18 @@ def answers_anything(responses: dict[str, Any]) -> bool:
         for value in responses.values())
 
 
-def attempts_left(quiz: dict[str, Any], attempts_used: int) -> int | None:
-    """None means unlimited."""
+def attempts_left(quiz: dict[str, Any], attempts_used: int, extra_allowed: int = 0) -> int | None:
+    """None means unlimited. `extra_allowed`: attempts a trainer allowed beyond the quiz's limit."""
     limit = quiz.get("max_attempts")
-    return None if limit is None else max(0, limit - attempts_used)
+    return None if limit is None else max(0, limit + extra_allowed - attempts_used)
+
+
+def attempts_left_for(session: Session, user: User, module: Module, attempts_used: int) -> int | None:
+    """The learner's attempts left at this module's quiz, counting those a trainer allowed."""
+    quiz = module.quiz or {}
+    if quiz.get("max_attempts") is None:
+        return None
+    return attempts_left(quiz, attempts_used, queries.extra_attempts(session, user, module))
 
 
 def start_attempt(session: Session, user: User, module: Module) -> QuizAttempt:
@@ -72,11 +80,9 @@ def start_attempt(session: Session, user: User, module: Module) -> QuizAttempt:
     quiz = (revision.quiz if revision is not None else None) or module.quiz
     if not quiz or not quiz.get("questions"):
         raise Conflict(_("This module has no quiz."))
-    used = session.scalar(
-        select(func.coalesce(func.max(QuizAttempt.number), 0))
-        .where(QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id)
-    )
-    if attempts_left(quiz, used) == 0:
+    used = queries.attempts_used(session, user, module)
+    # Attempts a trainer allowed are looked up only once the quiz's own are spent.
+    if attempts_left(quiz, used) == 0 and attempts_left(quiz, used, queries.extra_attempts(session, user, module)) == 0:
         raise NoAttemptsLeft(_("You have used all your attempts at this quiz."))
     attempt = QuizAttempt(
         token=secrets.token_urlsafe(32),

@@ -61,8 +61,9 @@ def quiz_page(course_slug: str, module_slug: str):
     attempt = queries.open_attempt(db.session, current_user, module)
     if attempt is None:
         attempts = queries.attempts_of(db.session, current_user, module)
+        attempts_left = services.attempts_left_for(db.session, current_user, module, len(attempts))
         return render_template("quizzes/start.html", module=module, course=module.course, quiz=module.quiz,
-                               attempts=attempts, attempts_left=services.attempts_left(module.quiz, len(attempts)))
+                               attempts=attempts, attempts_left=attempts_left)
     quiz = queries.attempt_quiz(db.session, attempt, module)
     return render_template("quizzes/quiz.html", module=module, course=module.course, attempt=attempt, quiz=quiz,
                            groups=presenters.questions_to_answer(quiz, attempt.option_order),
@@ -132,7 +133,8 @@ def attempt_result(course_slug: str, module_slug: str, token: str):
     groups = presenters.reviewed_questions(quiz, attempt)
     codes = sorted({code for group in groups for question in group.questions for code in question.standards})
     attempts = queries.attempts_of(db.session, current_user, module)
-    attempts_left = services.attempts_left(module.quiz, len(attempts)) if module.has_quiz else 0
+    attempts_left = (services.attempts_left_for(db.session, current_user, module, len(attempts))
+                     if module.has_quiz else 0)
     next_step = queries.next_step(db.session, current_user, module) if attempt.passed else None
     return render_template("quizzes/result.html", module=module, course=module.course, attempt=attempt, quiz=quiz,
                            groups=groups, standards=standards_by_code(db.session, codes),

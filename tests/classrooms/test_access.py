@@ -70,6 +70,7 @@ OWN_POSTS = [
     ("classes.start_live", "POST", "/classes/{ours}/live"),
     ("classes.control_live", "POST", "/classes/{ours}/live/{our_session}/next"),
     ("classes.hide_live_answer", "POST", "/classes/{ours}/live/{our_session}/hidden-answers"),
+    ("classes.allow_another_attempt", "POST", "/classes/{ours}/learners/{lena}/modules/{module}/another-attempt"),
 ]
 # Our class in the URL, another class's object after it: 404 even for our own trainer.
 FOREIGN = [
@@ -84,6 +85,8 @@ FOREIGN = [
     ("GET", "/classes/{ours}/live/{their_session}/results"),
     ("POST", "/classes/{ours}/live/{their_session}/next"),
     ("POST", "/classes/{ours}/live/{their_session}/hidden-answers"),
+    ("POST", "/classes/{ours}/learners/{omar}/modules/{module}/another-attempt"),
+    ("POST", "/classes/{ours}/learners/{lena}/modules/999999/another-attempt"),
     ("GET", "/classes/{ours}/items/999999"),
     ("GET", "/classes/{ours}/learners/999999"),
     ("GET", "/classes/{ours}/live/999999"),

@@ -63,6 +63,7 @@ def forms(world) -> dict:
         "classes.start_live": {"module_id": str(world.module.id)},
         "classes.control_live": {"version": "1"},
         "classes.hide_live_answer": {"question": "m1-short", "text": "x", "do": "hide"},
+        "classes.allow_another_attempt": {"allowed_before": "0"},
         "classroom_learner.join": {"code": "WRONG"},
         "classroom_learner.enter_live_code": {"live-code": world.live["ours"][1]},
         "classroom_learner.live_answer": {"question": "m1-single", "choice": "b"},
