@@ -55,7 +55,7 @@ def report_labels() -> dict[str, str]:
     """Translated once per report, not once per cell: a 500 x 40 grid would otherwise spend seconds in gettext."""
     return {"not_started": _("Not started"), "in_progress": _("In progress"), "not_passed": _("Not passed"),
             "completed": _("Completed"), "live": _("live %(correct)d/%(total)d"), "overdue": _("overdue"),
-            "due": _("due %(when)s")}
+            "due": _("due %(when)s"), "attempts_spent": _("all attempts used")}
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class Cell:
     score: float | None = None
     attempts: int = 0
     practice: tuple[int, int] | None = None  # (correct, answered) in live sessions: practice, not the quiz score
+    attempts_spent: bool = False  # not passed, and no attempt left: only a trainer can allow another
 
     @property
     def icon(self) -> str:
@@ -79,6 +80,8 @@ class Cell:
             else f"{labels[self.status]} {self.score:.0f}%"
         if overdue:
             words += f" ({labels['overdue']})"
+        if self.attempts_spent:
+            words += f" ({labels['attempts_spent']})"
         if self.practice:
             words += " · " + labels["live"] % {"correct": self.practice[0], "total": self.practice[1]}
         return words
@@ -136,15 +139,17 @@ class Grid:
         parts = []
         for cell, column in zip(cells, self.columns, strict=True):
             overdue = cell.overdue_in(column)
-            key = (cell.status, cell.score, cell.practice, overdue)
+            key = (cell.status, cell.score, cell.practice, overdue, cell.attempts_spent)
             html = built.get(key)
             if html is None:
                 practice = Markup(' <span class="practice">{}</span>').format(self.practice_text(cell)) \
                     if cell.practice else ""
                 late = Markup(' <span class="badge badge-bad">{}</span>').format(self.labels["overdue"]) \
                     if overdue else ""
-                html = built[key] = Markup('<td class="c-{}">{}{}{}{}</td>').format(
-                    cell.status, self.cell_openings[cell.status], cell.score_text, late, practice)
+                spent = Markup(' <span class="badge badge-bad">{}</span>').format(self.labels["attempts_spent"]) \
+                    if cell.attempts_spent else ""
+                html = built[key] = Markup('<td class="c-{}">{}{}{}{}{}</td>').format(
+                    cell.status, self.cell_openings[cell.status], cell.score_text, late, spent, practice)
             parts.append(html)
         # Every part is Markup built by Markup.format(), which escaped each value it was given.
         return Markup("".join(parts))  # nosec B704
@@ -169,11 +174,19 @@ def class_learners(session: Session, classroom: Classroom) -> list[User]:
         .where(ClassroomMember.classroom_id == classroom.id).order_by(User.display_name, User.username)))
 
 
-def _cell(completed: bool, quiz_passed: bool, best_score: float | None, has_quiz: bool, attempts: int) -> Cell:
+def attempt_limit(module: Module, extra_attempts: int) -> int | None:
+    """How many attempts a learner has at this module's quiz, counting those a trainer allowed; None: no limit."""
+    limit = (module.quiz or {}).get("max_attempts")
+    return None if limit is None else limit + extra_attempts
+
+
+def _cell(completed: bool, quiz_passed: bool, best_score: float | None, has_quiz: bool, attempts: int,
+          limit: int | None = None) -> Cell:
     if completed and (not has_quiz or quiz_passed):
         return Cell("completed", best_score, attempts)
     if attempts:
-        return Cell("not_passed", best_score, attempts)
+        return Cell("not_passed", best_score, attempts,
+                    attempts_spent=not quiz_passed and limit is not None and attempts >= limit)
     return Cell("in_progress", best_score, attempts)
 
 
@@ -188,7 +201,8 @@ def progress_grid(session: Session, classroom: Classroom) -> Grid:
         # Flags rather than times: a 500 x 40 grid would otherwise parse 40,000 timestamps it never shows.
         select(ModuleProgress.user_id, ModuleProgress.module_id,
                ModuleProgress.completed_at.is_not(None).label("completed"),
-               ModuleProgress.quiz_passed_at.is_not(None).label("quiz_passed"), ModuleProgress.best_score)
+               ModuleProgress.quiz_passed_at.is_not(None).label("quiz_passed"), ModuleProgress.best_score,
+               ModuleProgress.extra_attempts)
         .where(ModuleProgress.user_id.in_(in_class), ModuleProgress.module_id.in_(module_ids))
     ).all()
     attempt_counts = {
@@ -206,10 +220,11 @@ def progress_grid(session: Session, classroom: Classroom) -> Grid:
             .where(PracticeAnswer.user_id.in_(in_class), PracticeAnswer.module_id.in_(module_ids))
             .group_by(PracticeAnswer.user_id, PracticeAnswer.module_id))
     }
-    has_quiz = {column.module.id: column.module.has_quiz for column in columns}
-    cells = {(user_id, module_id): _cell(completed, quiz_passed, best_score, has_quiz[module_id],
-                                         attempt_counts.get((user_id, module_id), 0))
-             for user_id, module_id, completed, quiz_passed, best_score in progress_rows}
+    modules = {column.module.id: column.module for column in columns}
+    cells = {(user_id, module_id): _cell(completed, quiz_passed, best_score, modules[module_id].has_quiz,
+                                         attempt_counts.get((user_id, module_id), 0),
+                                         attempt_limit(modules[module_id], extra_attempts))
+             for user_id, module_id, completed, quiz_passed, best_score, extra_attempts in progress_rows}
     for key, figures in practice.items():
         cells[key] = replace(cells.get(key, NOT_STARTED), practice=figures)
     return Grid(columns, learners, cells)
@@ -276,18 +291,8 @@ class ModuleRecord:
     cell: Cell
     attempts: list[AttemptView]
     practice: list[AnswerLine]
-    quiz_passed: bool = False
+    attempt_limit: int | None = None  # counting the attempts a trainer allowed
     extra_attempts: int = 0  # allowed by a trainer beyond the quiz's limit
-
-    @property
-    def attempt_limit(self) -> int | None:
-        limit = (self.column.module.quiz or {}).get("max_attempts")
-        return None if limit is None else limit + self.extra_attempts
-
-    @property
-    def needs_another_attempt(self) -> bool:
-        """Every attempt used without passing: only a trainer's allowance lets this learner complete the module."""
-        return not self.quiz_passed and self.attempt_limit is not None and len(self.attempts) >= self.attempt_limit
 
 
 def _questions(quiz: dict | None) -> dict[str, dict]:
@@ -353,12 +358,13 @@ def learner_record(session: Session, classroom: Classroom, learner: User) -> lis
             views.append(AttemptView(attempt, [_line(questions.get(a.question_key), a.question_key, a.response,
                                                      a.correct) for a in attempt.answers]))
         row = progress.get(module.id)
+        extra_attempts = row.extra_attempts if row else 0
+        limit = attempt_limit(module, extra_attempts)
         cell = _cell(row.completed_at is not None, row.quiz_passed_at is not None, row.best_score,
-                     module.has_quiz, len(views)) if row else NOT_STARTED
+                     module.has_quiz, len(views), limit) if row else NOT_STARTED
         lines = [_line(current.get(p.question_key), p.question_key, p.response, p.correct)
                  for p in practice if p.module_id == module.id]
-        records.append(ModuleRecord(column, cell, views, lines, quiz_passed=bool(row and row.quiz_passed_at),
-                                    extra_attempts=row.extra_attempts if row else 0))
+        records.append(ModuleRecord(column, cell, views, lines, limit, extra_attempts))
     return records
 
 

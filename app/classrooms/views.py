@@ -30,8 +30,8 @@ from app.classrooms import live as live_sessions
 from app.classrooms.codes import JOIN_CODE_LENGTH, LIVE_CODE_LENGTH, normalise_code, plausible_code
 from app.classrooms.forms import (
     AccountsForm,
-    AnotherAttemptForm,
     AddTrainerForm,
+    AnotherAttemptForm,
     AssignmentForm,
     ClassroomForm,
     DueForm,

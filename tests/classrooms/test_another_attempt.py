@@ -48,6 +48,16 @@ def test_the_learner_page_offers_another_attempt_only_to_a_member_out_of_attempt
     assert f"/modules/{cast.modules[1].id}/another-attempt" in page
 
 
+def test_the_grid_and_the_csv_say_who_used_every_attempt(client, make, people, spent):
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{spent.ours.id}/report").text
+    assert page.count('<span class="badge badge-bad">all attempts used</span>') == 1
+    rows = client.get(f"/classes/{spent.ours.id}/report.csv").data.decode("utf-8-sig").splitlines()
+    assert [row for row in rows if "lena" in row][0].split(",")[3] == "Not passed (all attempts used)"
+    allow(client, spent, people)
+    assert "badge-bad\">all attempts used<" not in client.get(f"/classes/{spent.ours.id}/report").text
+
+
 def test_an_allowed_attempt_lets_the_learner_start_the_quiz_again_and_pass(client, app, make, people, spent):
     learner = app.test_client()
     sign_in(learner, people.learner)
