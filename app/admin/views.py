@@ -5,9 +5,12 @@ from flask_login import current_user
 from app.access import can_manage_user, gate, is_admin
 from app.admin import services
 from app.admin.forms import ChangeRoleForm, CreateUserForm
-from app.admin.queries import users_matching
+from app.admin.queries import learners_out_of_attempts, users_matching
 from app.auth.forms import ROLE_LABELS, ConfirmForm
 from app.auth.models import Role, User
+from app.catalog.models import Module
+from app.classrooms.forms import AnotherAttemptForm
+from app.classrooms.services import allow_another_attempt
 from app.errors import DomainError
 from app.extensions import db
 from app.one_shot import claim, one_shot_token
@@ -108,3 +111,31 @@ def reset_password(user_id: int):
     db.session.commit()
     # The only time this passphrase exists in clear: this response (no-store), never the database or the log.
     return render_template("admin/new_passphrase.html", user=user, passphrase=passphrase)
+
+
+@bp.route("/attempts")
+def spent_quizzes():
+    search = request.args.get("q", "")[:64]
+    return render_template("admin/spent_quizzes.html", spent=learners_out_of_attempts(db.session, search),
+                           search=search)
+
+
+@bp.route("/users/<int:user_id>/modules/<int:module_id>/another-attempt", methods=["POST"])
+def allow_attempt(user_id: int, module_id: int):
+    learner = _managed_user(user_id)
+    module = db.session.get(Module, module_id)
+    if module is None or not module.has_quiz:
+        abort(404)
+    form = AnotherAttemptForm()
+    if not form.validate_on_submit() or not form.allowed_before.data.isdigit():
+        abort(400)
+    try:
+        allow_another_attempt(db.session, current_user, None, learner, module, int(form.allowed_before.data))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s can take the quiz of %(module)s once more.", name=learner.display_name,
+                module=module.title), "success")
+    return redirect(url_for("admin.spent_quizzes", q=request.args.get("q") or None))

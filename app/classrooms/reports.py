@@ -29,6 +29,7 @@ from app.extensions import utcnow
 from app.learning.models import ModuleProgress
 from app.local_time import local_time
 from app.quizzes.models import AttemptAnswer, AttemptStatus, PracticeAnswer, QuizAttempt
+from app.quizzes.services import attempt_limit
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -172,12 +173,6 @@ def class_learners(session: Session, classroom: Classroom) -> list[User]:
     return list(session.scalars(
         select(User).join(ClassroomMember, ClassroomMember.user_id == User.id)
         .where(ClassroomMember.classroom_id == classroom.id).order_by(User.display_name, User.username)))
-
-
-def attempt_limit(module: Module, extra_attempts: int) -> int | None:
-    """How many attempts a learner has at this module's quiz, counting those a trainer allowed; None: no limit."""
-    limit = (module.quiz or {}).get("max_attempts")
-    return None if limit is None else limit + extra_attempts
 
 
 def _cell(completed: bool, quiz_passed: bool, best_score: float | None, has_quiz: bool, attempts: int,

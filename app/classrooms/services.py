@@ -279,9 +279,10 @@ def remove_assignment(session: Session, actor: User, classroom: Classroom, assig
     record_audit(session, actor, "assignment_removed", classroom=classroom, **details)
 
 
-def allow_another_attempt(session: Session, actor: User, classroom: Classroom, learner: User, module: Module,
+def allow_another_attempt(session: Session, actor: User, classroom: Classroom | None, learner: User, module: Module,
                           allowed_before: int) -> None:
-    """One more attempt at a quiz the class was assigned, for a member who used every attempt without passing.
+    """One more attempt at a quiz, for a learner who used every attempt without passing: by a trainer, for a
+    member of their class and a quiz it was assigned, or by an administrator (no class).
 
     `allowed_before` is how many extra attempts the trainer saw allowed: a second click, or a co-trainer's at the
     same moment, allows nothing more.

@@ -59,6 +59,12 @@ def attempts_left(quiz: dict[str, Any], attempts_used: int, extra_allowed: int =
     return None if limit is None else max(0, limit + extra_allowed - attempts_used)
 
 
+def attempt_limit(module: Module, extra_allowed: int) -> int | None:
+    """How many attempts a learner has at this module's quiz, counting those a trainer allowed; None: no limit."""
+    limit = (module.quiz or {}).get("max_attempts")
+    return None if limit is None else limit + extra_allowed
+
+
 def attempts_left_for(session: Session, user: User, module: Module, attempts_used: int) -> int | None:
     """The learner's attempts left at this module's quiz, counting those a trainer allowed."""
     quiz = module.quiz or {}

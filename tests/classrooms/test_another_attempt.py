@@ -136,3 +136,38 @@ def test_only_modules_assigned_to_the_class_and_its_members_can_be_given_attempt
     assert client.post(f"{base}/{people.learner.id}/modules/{spent.modules[1].id}/another-attempt",
                        data={"allowed_before": "one"}).status_code == 400
 
+
+
+def test_an_administrator_lists_learners_out_of_attempts_and_allows_one_in_no_class(client, app, make, people):
+    loner_course = make.course("self-paced", modules=2, quiz_modules=(2,))
+    for _ in range(3):
+        make.submitted_attempt(people.other_learner, loner_course.modules[1], answers(2, ALL_WRONG))
+    make.submitted_attempt(people.learner, loner_course.modules[1], answers(2, ALL_WRONG))  # 2 attempts left
+    sign_in(client, people.admin)
+    assert 'href="/admin/attempts"' in client.get("/admin/users").text
+    page = client.get("/admin/attempts").text
+    assert people.other_learner.username in page and f"({people.learner.username})" not in page
+    assert "No learner out of attempts matches" in client.get("/admin/attempts?q=nobody").text
+
+    url = f"/admin/users/{people.other_learner.id}/modules/{loner_course.modules[1].id}/another-attempt?q=omar"
+    response = client.post(url, data={"allowed_before": "0"})
+    assert response.status_code == 302 and response.location == "/admin/attempts?q=omar"
+    page = client.get(response.location).text
+    assert "can take the quiz of Module 2 once more" in page and "No learner out of attempts matches" in page
+    assert "Another attempt was allowed already" in client.get(
+        client.post(url, data={"allowed_before": "0"}).location).text
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attempt_allowed"))
+        assert event.classroom_id is None and event.target_user_id == people.other_learner.id
+
+    learner = app.test_client()
+    sign_in(learner, people.other_learner)
+    assert "You have 1 attempt left." in learner.get("/courses/self-paced/m/module-2/quiz").text
+
+
+def test_an_administrator_cannot_allow_attempts_at_a_module_without_a_quiz_or_unknown(client, people, spent):
+    sign_in(client, people.admin)
+    base = f"/admin/users/{people.learner.id}/modules"
+    assert client.post(f"{base}/{spent.modules[0].id}/another-attempt", data={"allowed_before": "0"}).status_code == 404
+    assert client.post(f"{base}/999999/another-attempt", data={"allowed_before": "0"}).status_code == 404
+    assert client.post(f"{base}/{spent.modules[1].id}/another-attempt", data={}).status_code == 400

@@ -64,6 +64,7 @@ def forms(world) -> dict:
         "classes.control_live": {"version": "1"},
         "classes.hide_live_answer": {"question": "m1-short", "text": "x", "do": "hide"},
         "classes.allow_another_attempt": {"allowed_before": "0"},
+        "admin.allow_attempt": {"allowed_before": "0"},
         "classroom_learner.join": {"code": "WRONG"},
         "classroom_learner.enter_live_code": {"live-code": world.live["ours"][1]},
         "classroom_learner.live_answer": {"question": "m1-single", "choice": "b"},
