@@ -281,10 +281,10 @@ def remove_assignment(session: Session, actor: User, classroom: Classroom, assig
 
 def allow_another_attempt(session: Session, actor: User, classroom: Classroom | None, learner: User, module: Module,
                           allowed_before: int) -> None:
-    """One more attempt at a quiz, for a learner who used every attempt without passing: by a trainer, for a
-    member of their class and a quiz it was assigned, or by an administrator (no class).
+    """One more attempt at a quiz, for a learner who used every attempt without passing: by a trainer (the caller
+    checked the learner is in their class and the quiz was assigned to it), or by an administrator (no class).
 
-    `allowed_before` is how many extra attempts the trainer saw allowed: a second click, or a co-trainer's at the
+    `allowed_before` is how many extra attempts the actor saw allowed: a second click, or a co-trainer's at the
     same moment, allows nothing more.
     """
     progress = session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == learner.id,
@@ -292,7 +292,7 @@ def allow_another_attempt(session: Session, actor: User, classroom: Classroom | 
     if progress is not None and progress.quiz_passed_at is not None:
         raise Conflict(_("%(name)s has passed this quiz: there is no need for another attempt.",
                          name=learner.display_name))
-    already_allowed = Conflict(_("Another attempt was allowed already, by you or a co-trainer: nothing more was "
+    already_allowed = Conflict(_("Another attempt was allowed already, by you or someone else: nothing more was "
                                  "changed."))
     if progress is not None and progress.extra_attempts != allowed_before:
         raise already_allowed
