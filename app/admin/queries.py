@@ -8,7 +8,7 @@ from app.auth.models import User
 from app.catalog.models import Module
 from app.learning.models import ModuleProgress
 from app.quizzes.models import AttemptStatus, QuizAttempt
-from app.quizzes.services import attempt_limit
+from app.quizzes.services import attempts_left
 from app.text_search import contains_text
 
 
@@ -56,5 +56,5 @@ def learners_out_of_attempts(session: Session, search: str = "", limit: int = 20
         query = query.where(or_(contains_text(User.username, search), contains_text(User.display_name, search)))
     # The limit is in each quiz's settings (JSON): compared here, not in SQL.
     spent = (SpentQuiz(learner, module, used, extra) for learner, module, used, extra in session.execute(query)
-             if (limit_of := attempt_limit(module, extra)) is not None and used >= limit_of)
+             if attempts_left(module.quiz, used, extra) == 0)
     return list(islice(spent, limit))

@@ -10,7 +10,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.auth.forms import audience_choices
 from app.classrooms.services import MAX_ACCOUNTS_AT_ONCE
@@ -95,7 +95,7 @@ class LiveControlForm(FlaskForm):
 class AnotherAttemptForm(FlaskForm):
     """One more quiz attempt for a learner; `allowed_before` is how many extra attempts the trainer saw allowed."""
 
-    allowed_before = HiddenField(validators=[DataRequired()])
+    allowed_before = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,6}$")])
 
 
 class HiddenAnswerForm(FlaskForm):

@@ -218,7 +218,7 @@ def progress_grid(session: Session, classroom: Classroom) -> Grid:
     modules = {column.module.id: column.module for column in columns}
     cells = {(user_id, module_id): _cell(completed, quiz_passed, best_score, modules[module_id].has_quiz,
                                          attempt_counts.get((user_id, module_id), 0),
-                                         attempt_limit(modules[module_id], extra_attempts))
+                                         attempt_limit(modules[module_id].quiz, extra_attempts))
              for user_id, module_id, completed, quiz_passed, best_score, extra_attempts in progress_rows}
     for key, figures in practice.items():
         cells[key] = replace(cells.get(key, NOT_STARTED), practice=figures)
@@ -354,7 +354,7 @@ def learner_record(session: Session, classroom: Classroom, learner: User) -> lis
                                                      a.correct) for a in attempt.answers]))
         row = progress.get(module.id)
         extra_attempts = row.extra_attempts if row else 0
-        limit = attempt_limit(module, extra_attempts)
+        limit = attempt_limit(module.quiz, extra_attempts)
         cell = _cell(row.completed_at is not None, row.quiz_passed_at is not None, row.best_score,
                      module.has_quiz, len(views), limit) if row else NOT_STARTED
         lines = [_line(current.get(p.question_key), p.question_key, p.response, p.correct)

@@ -297,7 +297,7 @@ def allow_another_attempt(session: Session, actor: User, classroom: Classroom | 
     if progress is not None and progress.extra_attempts != allowed_before:
         raise already_allowed
     used = quiz_queries.attempts_used(session, learner, module)
-    if progress is None or attempts_left(module.quiz or {}, used, progress.extra_attempts) != 0:
+    if progress is None or attempts_left(module.quiz, used, progress.extra_attempts) != 0:
         raise Conflict(_("%(name)s still has attempts left at this quiz.", name=learner.display_name))
     allowed = session.execute(
         update(ModuleProgress)

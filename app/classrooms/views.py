@@ -355,7 +355,7 @@ def allow_another_attempt(classroom_id: int, user_id: int, module_id: int):
     if not module.has_quiz:
         abort(404)
     form = AnotherAttemptForm()
-    if not form.validate_on_submit() or not form.allowed_before.data.isdigit():
+    if not form.validate_on_submit():
         abort(400)
     if _commit_or_flash(lambda: services.allow_another_attempt(
             db.session, current_user, classroom, member, module, int(form.allowed_before.data))):

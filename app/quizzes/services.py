@@ -53,24 +53,23 @@ def answers_anything(responses: dict[str, Any]) -> bool:
         for value in responses.values())
 
 
-def attempts_left(quiz: dict[str, Any], attempts_used: int, extra_allowed: int = 0) -> int | None:
-    """None means unlimited. `extra_allowed`: attempts a trainer allowed beyond the quiz's limit."""
-    limit = quiz.get("max_attempts")
-    return None if limit is None else max(0, limit + extra_allowed - attempts_used)
-
-
-def attempt_limit(module: Module, extra_allowed: int) -> int | None:
-    """How many attempts a learner has at this module's quiz, counting those a trainer allowed; None: no limit."""
-    limit = (module.quiz or {}).get("max_attempts")
+def attempt_limit(quiz: dict[str, Any] | None, extra_allowed: int = 0) -> int | None:
+    """How many attempts a learner has at this quiz, counting those a trainer allowed; None: no limit."""
+    limit = (quiz or {}).get("max_attempts")
     return None if limit is None else limit + extra_allowed
+
+
+def attempts_left(quiz: dict[str, Any] | None, attempts_used: int, extra_allowed: int = 0) -> int | None:
+    """None means unlimited. `extra_allowed`: attempts a trainer allowed beyond the quiz's limit."""
+    limit = attempt_limit(quiz, extra_allowed)
+    return None if limit is None else max(0, limit - attempts_used)
 
 
 def attempts_left_for(session: Session, user: User, module: Module, attempts_used: int) -> int | None:
     """The learner's attempts left at this module's quiz, counting those a trainer allowed."""
-    quiz = module.quiz or {}
-    if quiz.get("max_attempts") is None:
+    if attempt_limit(module.quiz) is None:
         return None
-    return attempts_left(quiz, attempts_used, queries.extra_attempts(session, user, module))
+    return attempts_left(module.quiz, attempts_used, queries.extra_attempts(session, user, module))
 
 
 def start_attempt(session: Session, user: User, module: Module) -> QuizAttempt:
