@@ -87,9 +87,11 @@ class StartLiveForm(FlaskForm):
 
 
 class LiveControlForm(FlaskForm):
-    """Every control carries the version the presenter saw, so a double click moves one step, not two."""
+    """Every control carries the version the presenter saw, so a double click moves one step, not two. "Go to a
+    step" also carries the step's number (0-based)."""
 
-    version = HiddenField(validators=[DataRequired()])
+    version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+    step = HiddenField(validators=[Optional(), Regexp(r"^\d{1,4}$")])
 
 
 class AnotherAttemptForm(FlaskForm):

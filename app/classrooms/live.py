@@ -34,7 +34,7 @@ HEADING_ID = re.compile(r'^<h2[^>]*\bid="([^"]+)"')
 LEADING_HEADING = re.compile(r"^<h2[\s>].*?</h2>\s*", re.S)  # the step's title, shown once as its h1
 FACILITATOR_NOTES = re.compile(r'<aside class="callout callout-facilitator".*?</aside>', re.S)
 LINK_TAG = re.compile(r"<a\s[^>]*>")
-CONTROL_ACTIONS = ("next", "back", "open", "close", "reveal", "end")
+CONTROL_ACTIONS = ("next", "back", "goto", "open", "close", "reveal", "end")  # "goto" takes a step number
 TYPED_ANSWER_BARS = 8  # the most common typed answers shown; a long tail of single answers would fill the screen
 
 
@@ -122,7 +122,7 @@ def start_live_session(session: Session, actor: User, classroom: Classroom, modu
     return live
 
 
-def _next_state(live: LiveSession, steps: list[Step], action: str) -> dict[str, Any]:
+def _next_state(live: LiveSession, steps: list[Step], action: str, to_step: int | None) -> dict[str, Any]:
     step = current_step(live, steps)
     is_question = step is not None and step.kind == "question"
     state = live.question_state
@@ -130,6 +130,8 @@ def _next_state(live: LiveSession, steps: list[Step], action: str) -> dict[str, 
         return _arrive_at(live, steps, live.step + 1)
     if action == "back" and live.step > 0:
         return _arrive_at(live, steps, live.step - 1)
+    if action == "goto" and to_step is not None and 0 <= to_step < len(steps) and to_step != live.step:
+        return _arrive_at(live, steps, to_step)
     if action == "open" and is_question and state in ("none", "closed", "revealed"):
         opened = live.opened_questions or []
         key = step.question["id"]
@@ -152,9 +154,10 @@ def _arrive_at(live: LiveSession, steps: list[Step], number: int) -> dict[str, A
 
 
 def control_live_session(session: Session, actor: User, classroom: Classroom, live: LiveSession, module: Module,
-                         action: str, seen_version: int) -> None:
-    """Apply one presenter control. The UPDATE only succeeds on the version the presenter saw, so a double click
-    or a second presenter's screen that is behind never moves the session twice."""
+                         action: str, seen_version: int, to_step: int | None = None) -> None:
+    """Apply one presenter control ("goto" moves to `to_step`, 0-based). The UPDATE only succeeds on the version
+    the presenter saw, so a double click or a second presenter's screen that is behind never moves the session
+    twice."""
     if action not in CONTROL_ACTIONS:
         raise InvalidInput(_("Unknown control."))
     if live.ended_at is not None:
@@ -162,7 +165,7 @@ def control_live_session(session: Session, actor: User, classroom: Classroom, li
     moved_on = Conflict(_("The session had already moved on; here is where it is now."))
     if live.version != seen_version:  # a screen that is behind: say so, not that its button makes no sense now
         raise moved_on
-    values = _next_state(live, module_steps(module), action)
+    values = _next_state(live, module_steps(module), action, to_step)
     changed = session.execute(
         update(LiveSession).where(LiveSession.id == live.id, LiveSession.version == seen_version,
                                   LiveSession.ended_at.is_(None))

@@ -477,10 +477,12 @@ def control_live(classroom_id: int, session_id: int, action: str):
     classroom = _classroom(classroom_id)
     live, module = _live_of(classroom, session_id)
     form = LiveControlForm()
-    if action not in live_sessions.CONTROL_ACTIONS or not form.validate_on_submit() or not form.version.data.isdigit():
+    if action not in live_sessions.CONTROL_ACTIONS or not form.validate_on_submit():
         abort(400 if action in live_sessions.CONTROL_ACTIONS else 404)
+    to_step = int(form.step.data) if form.step.data else None
     if _commit_or_flash(lambda: live_sessions.control_live_session(
-            db.session, current_user, classroom, live, module, action, int(form.version.data))) and action == "end":
+            db.session, current_user, classroom, live, module, action, int(form.version.data), to_step)) \
+            and action == "end":
         flash(_("Session ended. Each learner's answers are saved as practice."), "success")
     return redirect(url_for("classes.presenter", classroom_id=classroom.id, session_id=live.id))
 

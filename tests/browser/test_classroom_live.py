@@ -251,3 +251,38 @@ def test_a_student_removed_from_the_class_mid_session_is_told_so(app, page, brow
     expect(notice).to_contain_text("This session is no longer open to you", timeout=FOLLOWS)
     notice.get_by_role("link", name="Back to your classes").click()
     expect(page).to_have_url(re.compile(r"/join$"))
+
+
+def test_on_a_1280_by_720_projector_the_question_its_answer_and_the_bars_fit_above_the_controls(
+        app, page, browser_login, people, running_lesson):
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.catalog.models import Module
+    from app.classrooms import live as live_sessions
+    from app.classrooms.models import LiveSession
+    from app.extensions import db
+
+    presenter_path, code = running_lesson
+    control(app, code, "next", "next", "open")  # the first question, open
+    with app.app_context():
+        live = db.session.scalar(select(LiveSession).where(LiveSession.code == code))
+        live_sessions.record_live_answer(db.session, db.session.get(User, people.learner.id), live,
+                                         db.session.get(Module, live.module_id), "m2-single", ["b"], "")
+        db.session.commit()
+    control(app, code, "reveal")
+    browser_login(page, people.trainer)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(presenter_path)
+    expect(page.get_by_text("CAT Article 15 is the exclusionary rule.")).to_be_visible()
+    controls_top = page.locator("nav.presenter-controls").bounding_box()["y"]
+    for shown in (page.locator(".explanation"), *page.locator("#live-results progress").all()):
+        box = shown.bounding_box()
+        assert box["y"] + box["height"] <= controls_top, "hidden behind the controls or below the screen"
+    assert page.evaluate("document.documentElement.scrollHeight") <= 720  # nothing to scroll to
+
+    # Any step in one click, from the list of all steps.
+    page.get_by_text("All steps").click()
+    page.get_by_role("button", name="Question 4 of 5").click()
+    expect(page.get_by_role("heading", level=1, name="Question 4 of 5")).to_be_visible()
+    expect(page.locator("#all-steps [aria-current=step]")).to_have_text("Question 4 of 5")

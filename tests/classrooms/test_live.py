@@ -470,3 +470,30 @@ def test_a_learner_signing_in_mid_lesson_finds_the_running_session_on_my_learnin
     assert f'href="/live/{live.code}">Join the live session: Module 2</a>' in dashboard
     live.control("end")
     assert "live session now" not in students[0].get("/learning").text
+
+
+def test_the_presenter_can_go_straight_to_any_step(live, students):
+    page = live.presenter.get(live.url).text
+    assert page.count('name="step" value="') == 6  # every step but the current one, which is marked
+    assert '<span aria-current="step">Introduction</span>' in page
+    assert live.presenter.post(f"{live.url}/goto", data={"version": str(live.row().version), "step": "5"}
+                               ).status_code == 302
+    assert (live.row().step, live.row().question_state) == (5, "none")
+    assert "Question 4 of 5" in students[0].get(f"/live/{live.code}/stage").text  # the class follows
+    live.control("open")
+    live.presenter.post(f"{live.url}/goto", data={"version": str(live.row().version), "step": "0"})
+    live.presenter.post(f"{live.url}/goto", data={"version": str(live.row().version), "step": "5"})
+    assert (live.row().step, live.row().question_state) == (5, "closed")  # asked before: its answers stand
+
+
+def test_going_to_a_step_that_does_not_exist_or_is_the_current_one_changes_nothing(live):
+    version = live.row().version
+    for step in ("7", "0"):
+        refused = live.presenter.post(f"{live.url}/goto", data={"version": str(version), "step": step},
+                                      follow_redirects=True)
+        assert "does not apply to the current step" in refused.text
+    for bad in ({"version": str(version)}, {"version": str(version), "step": "-1"},
+                {"version": str(version), "step": "two"}, {"version": "x", "step": "1"}):
+        assert live.presenter.post(f"{live.url}/goto", data=bad).status_code in (302, 400)
+    assert (live.row().step, live.row().version) == (0, version)
+    assert live.presenter.post(f"{live.url}/goto", data={"version": str(version), "step": "two"}).status_code == 400
