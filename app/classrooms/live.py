@@ -35,6 +35,7 @@ LEADING_HEADING = re.compile(r"^<h2[\s>].*?</h2>\s*", re.S)  # the step's title,
 FACILITATOR_NOTES = re.compile(r'<aside class="callout callout-facilitator".*?</aside>', re.S)
 LINK_TAG = re.compile(r"<a\s[^>]*>")
 CONTROL_ACTIONS = ("next", "back", "goto", "open", "close", "reveal", "end")  # "goto" takes a step number
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # options as the presenter's screen and the children's pages letter them
 TYPED_ANSWER_BARS = 8  # the most common typed answers shown; a long tail of single answers would fill the screen
 
 
@@ -287,6 +288,50 @@ def ended_session_summary(session: Session, live: LiveSession, steps: list[Step]
     return [SummaryRow(step, *counts.get(step.question["id"], (0, 0)),
                        asked=opened is None or step.question["id"] in opened)
             for step in steps if step.question]
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    text: str  # the letters of the options chosen ("A, C"), or what was typed
+    correct: bool
+
+
+@dataclass(frozen=True)
+class AnswersByLearner:
+    questions: list[Step]  # the questions the presenter opened, in order
+    rows: list[tuple[str, list[GivenAnswer | None]]]  # each learner of the class, in name order; None: no answer
+    not_listed: int  # answers of learners no longer in the class: counted in the summary, not named here
+
+
+def answers_by_learner(session: Session, live: LiveSession, steps: list[Step]) -> AnswersByLearner:
+    """Learner by learner, what each answered to each question asked and whether rightly: the teacher sees who to
+    help with what. An ended session's answers are the practice answers its end saved (graded then); a running
+    session's are its answers so far, graded now."""
+    opened = live.opened_questions
+    questions = [step for step in steps if step.question and (opened is None or step.question["id"] in opened)]
+    by_key = {step.question["id"]: step.question for step in questions}
+    if live.ended_at is None:
+        answers = [(user_id, key, response, key in by_key and answer_accepted(by_key[key], response))
+                   for user_id, key, response in session.execute(
+                       select(LiveAnswer.user_id, LiveAnswer.question_key, LiveAnswer.response)
+                       .where(LiveAnswer.session_id == live.id))]
+    else:
+        answers = session.execute(select(PracticeAnswer.user_id, PracticeAnswer.question_key,
+                                         PracticeAnswer.response, PracticeAnswer.correct)
+                                  .where(PracticeAnswer.live_session_id == live.id)).all()
+    letters = {key: {option["id"]: LETTERS[index] for index, option in enumerate(question.get("options") or [])}
+               for key, question in by_key.items()}
+    given: dict[tuple[int | None, str], GivenAnswer] = {}
+    for user_id, key, response, correct in answers:
+        text = response if isinstance(response, str) \
+            else ", ".join(letters.get(key, {}).get(choice, "?") for choice in response or [])
+        given[user_id, key] = GivenAnswer(text, correct)
+    names = class_names(session, live)
+    return AnswersByLearner(
+        questions=questions,
+        rows=[(name, [given.get((user_id, key)) for key in by_key])
+              for user_id, name in sorted(names.items(), key=lambda item: item[1].casefold())],
+        not_listed=sum(1 for user_id, _key in given if user_id not in names))
 
 
 def set_answer_hidden(session: Session, live: LiveSession, module: Module, question_key: str, text: str,

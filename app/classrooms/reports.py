@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.auth.models import User
 from app.catalog.models import ContentRevision, Course, Module, StandardEntry
+from app.classrooms.live import AnswersByLearner
 from app.classrooms.models import Classroom, ClassroomMember, ErasedMembership
 from app.classrooms.names import told_apart
 from app.classrooms.queries import class_assignments
@@ -75,15 +76,17 @@ class Cell:
     def score_text(self) -> str:
         return "" if self.score is None else f" {self.score:.0f}%"
 
-    def text(self, labels: dict[str, str], overdue: bool = False, with_score: bool = True) -> str:
-        """The words on screen and in the CSV (whose score has a column of its own, as a number)."""
+    def text(self, labels: dict[str, str], overdue: bool = False, with_score: bool = True,
+             with_practice: bool = True) -> str:
+        """The words on screen and in the CSV (whose score and live answers have columns of their own, as
+        numbers)."""
         words = labels[self.status] if self.score is None or not with_score \
             else f"{labels[self.status]} {self.score:.0f}%"
         if overdue:
             words += f" ({labels['overdue']})"
         if self.attempts_spent:
             words += f" ({labels['attempts_spent']})"
-        if self.practice:
+        if self.practice and with_practice:
             words += " · " + labels["live"] % {"correct": self.practice[0], "total": self.practice[1]}
         return words
 
@@ -241,19 +244,27 @@ def grid_csv(grid: Grid) -> str:
     buffer.write(EXCEL_UTF8_MARK)
     writer = csv.writer(buffer)
     # Per module its status in words and, for a quiz, the best score as a bare number: a spreadsheet can sort and
-    # average that column.
+    # average that column. Answers in live sessions, where there were any, are two more numbers ("3/4" in a cell
+    # would be read as a date).
+    practised = {module_id for (_user_id, module_id), cell in grid.cells.items() if cell.practice}
     headings = []
     for column in grid.columns:
         headings.append(f"{column.label} ({grid.labels['due'] % {'when': local_time(column.due_at)}})"
                         if column.due_at else column.label)
         if column.module.has_quiz:
             headings.append(_("%(module)s: best score (%%)", module=column.label))
+        if column.module.id in practised:
+            headings += [_("%(module)s: live answers", module=column.label),
+                         _("%(module)s: live answers correct", module=column.label)]
 
     def values(cells: list[Cell]) -> Iterable[Any]:
         for cell, column in zip(cells, grid.columns, strict=True):
-            yield cell.text(grid.labels, cell.overdue_in(column), with_score=False)
+            yield cell.text(grid.labels, cell.overdue_in(column), with_score=False, with_practice=False)
             if column.module.has_quiz:
                 yield "" if cell.score is None else round(cell.score)
+            if column.module.id in practised:
+                correct, answered = cell.practice or (0, 0)
+                yield from (answered, correct)
 
     rows: Iterable[list[Any]] = [
         [_("Learner"), _("Username"), *headings],
@@ -261,6 +272,21 @@ def grid_csv(grid: Grid) -> str:
     ]
     for row in rows:
         writer.writerow([csv_safe(value) for value in row])
+    return buffer.getvalue()
+
+
+def session_answers_csv(answers: AnswersByLearner) -> str:
+    """An ended live session's answers, a learner per row: what each gave to each question asked."""
+    buffer = io.StringIO()
+    buffer.write(EXCEL_UTF8_MARK)
+    writer = csv.writer(buffer)
+    labels = {True: _("correct"), False: _("not correct")}
+    writer.writerow([_("Learner"), *(step.title for step in answers.questions), _("Answered"), _("Correct")])
+    for name, given in answers.rows:
+        answered = [answer for answer in given if answer]
+        writer.writerow([csv_safe(value) for value in (
+            name, *("" if answer is None else f"{answer.text} ({labels[answer.correct]})" for answer in given),
+            len(answered), sum(answer.correct for answer in answered))])
     return buffer.getvalue()
 
 

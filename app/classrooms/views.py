@@ -327,14 +327,19 @@ def report(classroom_id: int):
 @bp.route("/<int:classroom_id>/report.csv")
 def report_csv(classroom_id: int):
     classroom = _classroom(classroom_id)
-    body = reports.grid_csv(reports.progress_grid(db.session, classroom))
-    day = local_time(utcnow(), "%Y-%m-%d")
+    return _csv_download(reports.grid_csv(reports.progress_grid(db.session, classroom)), classroom,
+                         "progress", utcnow())
+
+
+def _csv_download(body: str, classroom, what: str, when) -> Response:
+    """A CSV file named after the class, what it holds and the day: "5b-progress-2026-05-20.csv"."""
+    day = local_time(when, "%Y-%m-%d")
     name = re.sub(r"[^\w]+", "-", classroom.name.casefold()).strip("-_") or f"class-{classroom.id}"
     ascii_name = (re.sub(r"[^a-z0-9]+", "-", name.encode("ascii", "ignore").decode()).strip("-")
                   or f"class-{classroom.id}")
     # filename* carries the class's name in any script; filename is the fallback for old clients.
-    disposition = (f'attachment; filename="{ascii_name}-progress-{day}.csv"; '
-                   f"filename*=UTF-8''{quote(f'{name}-progress-{day}.csv')}")
+    disposition = (f'attachment; filename="{ascii_name}-{what}-{day}.csv"; '
+                   f"filename*=UTF-8''{quote(f'{name}-{what}-{day}.csv')}")
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
@@ -416,10 +421,21 @@ def presenter(classroom_id: int, session_id: int):
     classroom = _classroom(classroom_id)
     live, module = _live_of(classroom, session_id)
     steps = live_sessions.module_steps(module)
-    summary = live_sessions.ended_session_summary(db.session, live, steps) if live.ended_at else None
+    ended = live.ended_at is not None
     return render_template("classrooms/presenter.html", classroom=classroom, live=live, module=module, steps=steps,
                            control=LiveControlForm(version=live.version), results_etag=_results_etag(live),
-                           summary=summary, **_results(live, steps))
+                           summary=live_sessions.ended_session_summary(db.session, live, steps) if ended else None,
+                           by_learner=live_sessions.answers_by_learner(db.session, live, steps) if ended else None,
+                           **_results(live, steps))
+
+
+@bp.route("/<int:classroom_id>/live/<int:session_id>/answers.csv")
+def live_answers_csv(classroom_id: int, session_id: int):
+    classroom = _classroom(classroom_id)
+    live, module = _live_of(classroom, session_id)
+    answers = live_sessions.answers_by_learner(db.session, live, live_sessions.module_steps(module))
+    return _csv_download(reports.session_answers_csv(answers), classroom, "live-answers",
+                         live.ended_at or utcnow())
 
 
 def _results(live: LiveSession, steps: list[live_sessions.Step]) -> dict:

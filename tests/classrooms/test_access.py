@@ -53,6 +53,7 @@ OWN = [
     ("classes.create_accounts", "GET", "/classes/{ours}/accounts"),
     ("classes.presenter", "GET", "/classes/{ours}/live/{our_session}"),
     ("classes.live_results", "GET", "/classes/{ours}/live/{our_session}/results"),
+    ("classes.live_answers_csv", "GET", "/classes/{ours}/live/{our_session}/answers.csv"),
 ]
 # State-changing routes on our class: everyone but its trainers and admins is refused (and nothing changes).
 OWN_POSTS = [
@@ -83,6 +84,7 @@ FOREIGN = [
     ("POST", "/classes/{ours}/assignments/{their_assignment}/remove"),
     ("GET", "/classes/{ours}/live/{their_session}"),
     ("GET", "/classes/{ours}/live/{their_session}/results"),
+    ("GET", "/classes/{ours}/live/{their_session}/answers.csv"),
     ("POST", "/classes/{ours}/live/{their_session}/next"),
     ("POST", "/classes/{ours}/live/{their_session}/hidden-answers"),
     ("POST", "/classes/{ours}/learners/{omar}/modules/{module}/another-attempt"),
@@ -213,3 +215,4 @@ def test_the_predicate_and_the_list_filter_agree_for_everyone(app, make, people,
             listed = set(db.session.scalars(select(Classroom.id).where(classrooms_visible_to(user))))
             assert listed == {c.id for c in classrooms if can_manage_classroom(user, c)}, person
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) > 0
+

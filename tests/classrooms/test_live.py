@@ -1,3 +1,5 @@
+import csv
+import io
 import re
 
 import pytest
@@ -361,6 +363,15 @@ def test_ending_stores_answers_as_practice_not_as_quiz_attempts(app, live, stude
     assert "Answers in live sessions (practice)" in drill_down
     grid = live.presenter.get(f"/classes/{live.classroom.id}/report").text
     assert '<span class="practice">live 1/1</span>' in grid and '<span class="practice">live 0/1</span>' in grid
+    # The CSV gives the live answers two columns of numbers, not "live 1/1" inside the status (a date, to Excel).
+    rows = list(csv.reader(io.StringIO(
+        live.presenter.get(f"/classes/{live.classroom.id}/report.csv").data.decode("utf-8-sig"))))
+    live_columns = [index for index, heading in enumerate(rows[0]) if "live answers" in heading]
+    assert [rows[0][index].split(": ", 1)[1] for index in live_columns] == ["live answers", "live answers correct"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert [by_name["lena"][index] for index in live_columns] == ["1", "1"]
+    assert [by_name["sami"][index] for index in live_columns] == ["1", "0"]
+    assert not any("live" in cell for row in rows[1:] for cell in row)
     # The teacher finds the ended session from the class page; its screen says it ended and no longer invites.
     class_page = live.presenter.get(f"/classes/{live.classroom.id}").text
     assert "Earlier sessions" in class_page and f'href="{live.url}"' in class_page
@@ -497,3 +508,41 @@ def test_going_to_a_step_that_does_not_exist_or_is_the_current_one_changes_nothi
         assert live.presenter.post(f"{live.url}/goto", data=bad).status_code in (302, 400)
     assert (live.row().step, live.row().version) == (0, version)
     assert live.presenter.post(f"{live.url}/goto", data={"version": str(version), "step": "two"}).status_code == 400
+
+
+def test_after_the_session_the_teacher_sees_each_learner_s_answer_to_each_question(app, live, students, people):
+    from app.classrooms.models import ClassroomMember
+
+    live.go_to_step(2)
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
+    students[1].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
+    live.go_to_step(5)  # the typed question; questions 2 to 3 are never opened, so they are not columns
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-short", "text": "26"})
+    so_far = live.presenter.get(f"{live.url}/answers.csv").data.decode("utf-8-sig")  # graded as they come
+    assert so_far.splitlines()[1:] == ["lena,B (correct),26 (correct),2,2", "sami,A (not correct),,1,0"]
+    live.control("end")
+
+    page = live.presenter.get(live.url).text
+    table = page.split('id="by-learner-title"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'<th scope="col">([^<]+)</th>', table) == ["Learner", "Question 1 of 5", "Question 4 of 5",
+                                                                  "Correct"]
+    rows = [re.sub(r"<[^>]+>|\s+", " ", row).split() for row in table.split("<tbody>")[1].split("</tr>")[:-1]]
+    assert rows == [["lena", "✓", "correct:", "B", "✓", "correct:", "26", "2", "/", "2"],
+                    ["sami", "✗", "not", "correct:", "A", "–", "no", "answer", "0", "/", "1"]]
+
+    download = live.presenter.get(f"{live.url}/answers.csv")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert "-live-answers-" in download.headers["Content-Disposition"]
+    assert list(csv.reader(io.StringIO(download.data.decode("utf-8-sig")))) == [
+        ["Learner", "Question 1 of 5", "Question 4 of 5", "Answered", "Correct"],
+        ["lena", "B (correct)", "26 (correct)", "2", "2"],
+        ["sami", "A (not correct)", "", "1", "0"]]
+
+    with app.app_context():  # a learner who leaves the class is counted in the summary, no longer named here
+        db.session.execute(ClassroomMember.__table__.delete().where(ClassroomMember.user_id == people.learner.id))
+        db.session.commit()
+    page = live.presenter.get(live.url).text
+    assert "2 answers from people no longer in the class are counted above, not listed here." in page
+    assert "<bdi>lena</bdi>" not in page.split('id="by-learner-title"', 1)[1]
