@@ -229,6 +229,18 @@ def reset_member_password(session: Session, actor: User, classroom: Classroom | 
     return passphrase
 
 
+def reset_class_made_passphrases(session: Session, actor: User, classroom: Classroom) -> list[tuple[User, str]]:
+    """A new passphrase for every learner account this class created (lost cards, a new term), in the order of
+    their usernames, as the cards were first printed. Each is signed out everywhere and audited as one reset."""
+    members = session.scalars(
+        select(User).join(ClassroomMember, ClassroomMember.user_id == User.id)
+        .where(ClassroomMember.classroom_id == classroom.id, ClassroomMember.account_created_by_trainer.is_(True),
+               User.role == Role.LEARNER).order_by(User.username)).all()
+    if not members:
+        raise InvalidInput(_("This class has created no accounts, so there is no passphrase to renew."))
+    return [(member, reset_member_password(session, actor, classroom, member)) for member in members]
+
+
 def class_members(session: Session, classroom: Classroom) -> list[User]:
     return list(session.scalars(select(User).join(ClassroomMember, ClassroomMember.user_id == User.id)
                                 .where(ClassroomMember.classroom_id == classroom.id)))

@@ -195,6 +195,26 @@ def reset_password(classroom_id: int, user_id: int):
                            reset=True)
 
 
+@bp.route("/<int:classroom_id>/passphrases", methods=["POST"])
+def reset_class_made_passphrases(classroom_id: int):
+    classroom = _classroom(classroom_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if not claim(db.session, request.args.get("once"), scope=f"class-{classroom.id}-passphrases"):
+        db.session.rollback()
+        flash(_("Those passphrases were already renewed: the cards shown then are the valid ones. Renew them again "
+                "if they are lost."), "warning")
+        return redirect(url_for("classes.show", classroom_id=classroom.id))
+    try:
+        accounts = services.reset_class_made_passphrases(db.session, current_user, classroom)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("classes.show", classroom_id=classroom.id))
+    db.session.commit()
+    return render_template("classrooms/cards.html", classroom=classroom, accounts=accounts, reset=True)
+
+
 @bp.route("/<int:classroom_id>/trainers", methods=["POST"])
 def add_trainer(classroom_id: int):
     classroom = _classroom(classroom_id)

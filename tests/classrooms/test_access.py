@@ -61,6 +61,7 @@ OWN_POSTS = [
     ("classes.rotate_join_code", "POST", "/classes/{ours}/join-code"),
     ("classes.remove_member", "POST", "/classes/{ours}/members/{lena}/remove"),
     ("classes.reset_password", "POST", "/classes/{ours}/members/{lena}/password"),
+    ("classes.reset_class_made_passphrases", "POST", "/classes/{ours}/passphrases"),
     ("classes.erase_member_account", "POST", "/classes/{ours}/members/{lena}/erase"),
     ("classes.add_trainer", "POST", "/classes/{ours}/trainers"),
     ("classes.remove_trainer", "POST", "/classes/{ours}/trainers/{lena}/remove"),

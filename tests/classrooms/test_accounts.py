@@ -254,3 +254,42 @@ def test_a_number_that_disagrees_with_the_names_listed_is_questioned(client, mak
     agreed = client.post(f"/classes/{classroom.id}/accounts",
                          data={"username_prefix": "cadets", "count": "4", "display_names": "Amira\nBen\nChloé\nDan"})
     assert len(CARD.findall(agreed.text)) == 4
+
+
+def test_a_trainer_renews_every_passphrase_the_class_made_at_once_and_only_once(client, app, make, people):
+    children = [make.user(username=f"pupil-0{number}") for number in (2, 1)]
+    classroom = make.classroom(people.trainer, created_accounts=children, members=[people.learner])
+    tablet = app.test_client()
+    sign_in(tablet, children[0])
+    sign_in(client, people.trainer)
+    page = client.get(f"/classes/{classroom.id}").text
+    assert "New passphrases for all 2 accounts this class created" in page  # lena made her own: not hers
+    url = re.search(r'action="(/classes/\d+/passphrases\?once=[^"]+)"', page).group(1).replace("&amp;", "&")
+
+    cards = client.post(url)
+    assert cards.status_code == 200 and "The new passphrases are shown only this once." in cards.text
+    renewed = CARD.findall(cards.text)
+    assert [username for username, _passphrase in renewed] == ["pupil-01", "pupil-02"]
+    assert tablet.get("/account").status_code == 302  # signed out
+    for username, passphrase in renewed:
+        assert app.test_client().post("/signin", data={"username": username, "password": passphrase}
+                                      ).status_code == 302
+    assert app.test_client().post("/signin", data={"username": people.learner.username, "password": DEFAULT_PASSWORD}
+                                  ).status_code == 302  # the learner's own account is untouched
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.action == "password_reset")) == 2
+
+    again = client.post(url, follow_redirects=True)  # a reload, or the back button and a second click
+    assert "Those passphrases were already renewed" in again.text and not CARD.findall(again.text)
+    for username, passphrase in renewed:
+        assert app.test_client().post("/signin", data={"username": username, "password": passphrase}
+                                      ).status_code == 302
+
+
+def test_a_class_that_made_no_accounts_has_no_passphrases_to_renew(client, make, people):
+    classroom = make.classroom(people.trainer, members=[people.learner])
+    sign_in(client, people.trainer)
+    assert "New passphrases for all" not in client.get(f"/classes/{classroom.id}").text
+    refused = client.post(f"/classes/{classroom.id}/passphrases", follow_redirects=True)
+    assert "This class has created no accounts" in refused.text

@@ -120,7 +120,8 @@ def test_there_is_no_self_service_reset_to_probe(app, client):
     words = ("reset", "forgot", "recover", "password", "passphrase")
     assert sorted(rule for rule in rules if any(word in rule for word in words)) == [
         "/account/password", "/admin/users/<int:user_id>/passphrase",
-        "/classes/<int:classroom_id>/members/<int:user_id>/password"]  # your own, an admin's, a trainer's
+        "/classes/<int:classroom_id>/members/<int:user_id>/password",
+        "/classes/<int:classroom_id>/passphrases"]  # your own, an admin's, a trainer's (one, or the class's)
     assert "Ask your trainer, teacher or an administrator of this site" in client.get("/signin").text
 
 
