@@ -178,3 +178,9 @@ def draft_values(draft_answers: dict[str, Any]) -> dict[str, set[str] | str]:
         question_id: set(response) if isinstance(response, list) else str(response)
         for question_id, response in (draft_answers or {}).items()
     }
+
+
+def answered_count(quiz: dict[str, Any], drafts: dict[str, set[str] | str]) -> int:
+    """How many of the quiz's questions have a saved answer: a choice, or text other than spaces."""
+    return sum(1 for question in quiz.get("questions") or []
+               if (draft := drafts.get(question["id"])) and (not isinstance(draft, str) or draft.strip()))

@@ -65,9 +65,10 @@ def quiz_page(course_slug: str, module_slug: str):
         return render_template("quizzes/start.html", module=module, course=module.course, quiz=module.quiz,
                                attempts=attempts, attempts_left=attempts_left)
     quiz = queries.attempt_quiz(db.session, attempt, module)
+    drafts = presenters.draft_values(attempt.draft_answers)
     return render_template("quizzes/quiz.html", module=module, course=module.course, attempt=attempt, quiz=quiz,
-                           groups=presenters.questions_to_answer(quiz, attempt.option_order),
-                           drafts=presenters.draft_values(attempt.draft_answers), field_name=field_name)
+                           groups=presenters.questions_to_answer(quiz, attempt.option_order), drafts=drafts,
+                           answered=presenters.answered_count(quiz, drafts), field_name=field_name)
 
 
 @bp.post("/attempts")

@@ -134,7 +134,13 @@ def test_submitting_with_questions_left_blank_asks_first(page, browser_login, pe
     browser_login(page, people.learner)
     page.goto(QUIZ)
     page.get_by_role("button", name="Start the quiz").click()
+    counter = page.locator("[data-answered-count]")
+    expect(counter).to_have_text("Answered: 0 of 5 questions")
     page.get_by_label("Article 15").check()
+    page.get_by_label("Your answer").fill("Article 26")
+    expect(counter).to_have_text("Answered: 2 of 5 questions")  # as the learner answers, not only once saved
+    page.get_by_label("Your answer").fill("  ")
+    expect(counter).to_have_text("Answered: 1 of 5 questions")
     page.get_by_label("Your answer").fill("Article 26")
     questions = []
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))

@@ -131,6 +131,7 @@ def test_saved_answers_survive_an_expired_session(app, client, course, people, l
     assert client.get(QUIZ_URL).status_code == 302  # sent to sign in
     login(client, people.learner)
     html = client.get(QUIZ_URL).text
+    assert "Answered: 2 of 5 questions" in html  # the unknown option is no answer
     assert re.search(r'id="q-m3-multiple-a"\s+name="q-m3-multiple" value="a" checked', html)
     assert re.search(r'id="q-m3-multiple-c"\s+name="q-m3-multiple" value="c" checked', html)
     assert not re.search(r'value="b" checked', html)

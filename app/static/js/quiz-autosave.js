@@ -5,17 +5,33 @@
   var form = document.querySelector("form[data-autosave]");
   if (!form) { return; }
 
-  // Submitting with questions left blank asks first: a blank answer is graded as wrong, and may use up an attempt.
-  form.addEventListener("submit", function (event) {
-    if (event.submitter && event.submitter.hasAttribute("formaction")) { return; }  // "Save answers"
-    if (form.hasAttribute("data-sent")) { return; }  // a double tap: site.js drops it; asking again would mislead
-    var questions = form.querySelectorAll("fieldset.quiz-question");
-    var blank = Array.prototype.filter.call(questions, function (question) {
+  var questions = form.querySelectorAll("fieldset.quiz-question");
+
+  function blankCount() {
+    return Array.prototype.filter.call(questions, function (question) {
       var chosen = question.querySelector("input:checked");
       var typed = Array.prototype.some.call(question.querySelectorAll("input[type=text], textarea"),
                                             function (box) { return box.value.trim() !== ""; });
       return !chosen && !typed;
     }).length;
+  }
+
+  // "Answered: 3 of 5 questions", kept true as the learner answers (a long quiz on a phone hides the blank ones).
+  var counter = form.querySelector("[data-answered-count]");
+  function count() {
+    if (!counter) { return; }
+    counter.textContent = counter.getAttribute("data-text")
+      .replace("{answered}", String(questions.length - blankCount())).replace("{total}", String(questions.length));
+  }
+  form.addEventListener("input", count);
+  form.addEventListener("change", count);
+  count();
+
+  // Submitting with questions left blank asks first: a blank answer is graded as wrong, and may use up an attempt.
+  form.addEventListener("submit", function (event) {
+    if (event.submitter && event.submitter.hasAttribute("formaction")) { return; }  // "Save answers"
+    if (form.hasAttribute("data-sent")) { return; }  // a double tap: site.js drops it; asking again would mislead
+    var blank = blankCount();
     var question = form.getAttribute("data-unanswered-question");
     // All blank: nothing to confirm, the server refuses it and says why (nothing is graded).
     if (blank && blank < questions.length && question && !window.confirm(question.replace("{n}", String(blank)))) {
@@ -63,6 +79,7 @@
       else { field.value = kept[index]; }
     });
     say(status && status.getAttribute("data-restored-text"));
+    count();
     schedule();
   }
 
