@@ -276,7 +276,7 @@ def grid_csv(grid: Grid) -> str:
 
 
 def session_answers_csv(answers: AnswersByLearner) -> str:
-    """An ended live session's answers, a learner per row: what each gave to each question asked."""
+    """A live session's answers, a learner per row: what each gave to each question asked, and how many rightly."""
     buffer = io.StringIO()
     buffer.write(EXCEL_UTF8_MARK)
     writer = csv.writer(buffer)

@@ -41,7 +41,7 @@ from app.classrooms.forms import (
     LiveControlForm,
     StartLiveForm,
 )
-from app.classrooms.models import ClassroomMember, LiveAnswer, LiveParticipant, LiveSession
+from app.classrooms.models import Classroom, ClassroomMember, LiveAnswer, LiveParticipant, LiveSession
 from app.classrooms.names import repeated
 from app.errors import DomainError, NotFound
 from app.extensions import client_ip, db, limiter, utcnow
@@ -351,7 +351,7 @@ def report_csv(classroom_id: int):
                          "progress", utcnow())
 
 
-def _csv_download(body: str, classroom, what: str, when) -> Response:
+def _csv_download(body: str, classroom: Classroom, what: str, when: datetime) -> Response:
     """A CSV file named after the class, what it holds and the day: "5b-progress-2026-05-20.csv"."""
     day = local_time(when, "%Y-%m-%d")
     name = re.sub(r"[^\w]+", "-", classroom.name.casefold()).strip("-_") or f"class-{classroom.id}"
