@@ -96,7 +96,9 @@ class SignUpForm(FlaskForm):
                                               "fine."))
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), plausible_email, Length(max=254)],
                        description=_l("Only used if you choose to give it. Not needed to learn."))
-    audience = SelectField(_l("I am"), choices=audience_choices, default=Audience.OTHER)
+    audience = SelectField(_l("I am"), choices=audience_choices, default=Audience.OTHER,
+                           description=_l("Courses made for you come first in the catalog; every course stays open "
+                                          "to you. A school student chooses Student. You can change it later."))
     language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="en",
                            description=_l("Courses in this language come first in the catalog, and the site's "
                                           "pages use it where a translation exists."))
@@ -111,7 +113,9 @@ class ProfileForm(FlaskForm):
                                description=_l("Shown to your teachers and on certificates issued from now on. "
                                               "A certificate keeps the name it was issued with."))
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), plausible_email, Length(max=254)])
-    audience = SelectField(_l("I am"), choices=audience_choices)
+    audience = SelectField(_l("I am"), choices=audience_choices,
+                           description=_l("Courses made for you come first in the catalog; every course stays open "
+                                          "to you."))
     language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES,
                            description=_l("Courses in this language come first in the catalog, and the site's "
                                           "pages use it where a translation exists."))

@@ -40,6 +40,15 @@ def test_sign_up_states_the_real_username_rule_and_limits_lengths_like_sign_in(c
             assert f'maxlength="{length}"' in field, (name, field)
 
 
+def test_sign_up_says_what_i_am_is_for_and_which_a_school_student_chooses(client):
+    sign_up = client.get("/signup").text
+    select = re.search(r'<select[^>]* name="audience"[^>]*>', sign_up).group(0)
+    assert 'aria-describedby="audience-hint"' in select
+    hint = re.search(r'<p class="hint" id="audience-hint">([^<]+)</p>', sign_up).group(1)
+    assert "come first in the catalog" in hint and "A school student chooses Student." in hint
+    assert '<option value="student">Student</option>' in sign_up
+
+
 def test_each_of_sign_in_and_sign_up_links_to_the_other(client):
     assert 'Already have an account? <a href="/signin">Sign in</a>' in main_of(client.get("/signup").text)
     assert '<a href="/signup">Create an account</a>' in main_of(client.get("/signin").text)
