@@ -12,6 +12,7 @@ which our pages never send, is not refused.
 import secrets
 from datetime import datetime, timedelta
 
+from flask import flash
 from sqlalchemy import DateTime, String, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -44,3 +45,12 @@ def claim(session: Session, token: str | None, scope: str = "") -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def claim_or_warn(session: Session, token: str | None, scope: str, already_done: str) -> bool:
+    """`claim` for a view: a form already sent rolls back and flashes why nothing happened again."""
+    if claim(session, token, scope):
+        return True
+    session.rollback()
+    flash(already_done, "warning")
+    return False

@@ -13,7 +13,7 @@ from app.classrooms.forms import AnotherAttemptForm
 from app.classrooms.services import allow_another_attempt
 from app.errors import DomainError
 from app.extensions import db
-from app.one_shot import claim, one_shot_token
+from app.one_shot import claim_or_warn, one_shot_token
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 bp.before_request(gate(is_admin))
@@ -102,10 +102,9 @@ def reset_password(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     user = _managed_user(user_id)
-    if not claim(db.session, request.args.get("once"), scope=f"user-{user.id}"):
-        db.session.rollback()
-        flash(_("That passphrase was already changed: the one shown then is the valid one. Set a new passphrase "
-                "again if it is lost."), "warning")
+    if not claim_or_warn(db.session, request.args.get("once"), f"user-{user.id}", _(
+            "That passphrase was already changed: the one shown then is the valid one. Set a new passphrase again "
+            "if it is lost.")):
         return redirect(url_for("admin.users"))
     passphrase = services.reset_password(db.session, current_user, user)
     db.session.commit()

@@ -48,7 +48,7 @@ from app.extensions import client_ip, db, limiter, utcnow
 from app.learning import privacy
 from app.learning.queries import standards_by_code
 from app.local_time import local_time, utc_from_local
-from app.one_shot import claim, one_shot_token
+from app.one_shot import claim_or_warn, one_shot_token
 
 bp = Blueprint("classes", __name__, url_prefix="/classes", template_folder="templates")
 bp.before_request(gate(is_trainer))
@@ -184,10 +184,9 @@ def reset_password(classroom_id: int, user_id: int):
         abort(403)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    if not claim(db.session, request.args.get("once"), scope=f"user-{member.id}"):
-        db.session.rollback()
-        flash(_("That passphrase was already changed: the card shown then is the valid one. Ask for a new "
-                "passphrase again if it is lost."), "warning")
+    if not claim_or_warn(db.session, request.args.get("once"), f"user-{member.id}", _(
+            "That passphrase was already changed: the card shown then is the valid one. Ask for a new passphrase "
+            "again if it is lost.")):
         return redirect(url_for("classes.show", classroom_id=classroom.id))
     passphrase = services.reset_member_password(db.session, current_user, classroom, member)
     db.session.commit()
@@ -200,10 +199,9 @@ def reset_class_made_passphrases(classroom_id: int):
     classroom = _classroom(classroom_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    if not claim(db.session, request.args.get("once"), scope=f"class-{classroom.id}-passphrases"):
-        db.session.rollback()
-        flash(_("Those passphrases were already renewed: the cards shown then are the valid ones. Renew them again "
-                "if they are lost."), "warning")
+    if not claim_or_warn(db.session, request.args.get("once"), f"class-{classroom.id}-passphrases", _(
+            "Those passphrases were already renewed: the cards shown then are the valid ones. Renew them again if "
+            "they are lost.")):
         return redirect(url_for("classes.show", classroom_id=classroom.id))
     try:
         accounts = services.reset_class_made_passphrases(db.session, current_user, classroom)
@@ -244,10 +242,9 @@ def create_accounts(classroom_id: int):
     if request.method == "GET":
         form.once.data = one_shot_token()
     if form.validate_on_submit():
-        if not claim(db.session, form.once.data, scope="accounts"):
-            db.session.rollback()
-            flash(_("These accounts were already created, and their cards were shown once. If a card is lost, "
-                    "give that learner a new passphrase from the list below."), "warning")
+        if not claim_or_warn(db.session, form.once.data, "accounts", _(
+                "These accounts were already created, and their cards were shown once. If a card is lost, give "
+                "that learner a new passphrase from the list below.")):
             return redirect(url_for("classes.show", classroom_id=classroom.id))
         try:
             accounts = services.create_learner_accounts(
@@ -675,6 +672,7 @@ def audit_log():
 
 BLUEPRINTS = (bp, learner_bp, audit_bp)
 learner_bp.add_app_template_filter(live_sessions.links_in_new_tab, "links_in_new_tab")
+learner_bp.add_app_template_global(live_sessions.LETTERS, "OPTION_LETTERS")
 
 
 @learner_bp.app_context_processor
