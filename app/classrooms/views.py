@@ -478,17 +478,41 @@ def _results_etag(live: LiveSession) -> str:
     return f"r{live.version}-{count}-{latest.timestamp() if latest else 0}-{size}-{present}-{hidden}"
 
 
+def _polled_fragment(etag: str, render) -> Response:
+    """What a live.js region polls: 304 while `etag` still matches, else `render()`'s fragment."""
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers={"ETag": f'"{etag}"'})
+    response = Response(render())
+    response.set_etag(etag)
+    return response
+
+
 @bp.route("/<int:classroom_id>/live/<int:session_id>/results")
 def live_results(classroom_id: int, session_id: int):
     classroom = _classroom(classroom_id)
     live, module = _live_of(classroom, session_id)
-    etag = _results_etag(live)
-    if request.if_none_match.contains(etag):
-        return Response(status=304, headers={"ETag": f'"{etag}"'})
-    response = Response(render_template("classrooms/_results.html", classroom=classroom, live=live,
-                                        **_results(live, live_sessions.module_steps(module))))
-    response.set_etag(etag)
-    return response
+    return _polled_fragment(_results_etag(live), lambda: render_template(
+        "classrooms/_results.html", classroom=classroom, live=live,
+        **_results(live, live_sessions.module_steps(module))))
+
+
+@bp.route("/<int:classroom_id>/live/<int:session_id>/screen")
+def live_screen(classroom_id: int, session_id: int):
+    """The class screen: the step and the class's answers for a projector or a TV, without the teacher's notes,
+    controls or anyone's name. It follows the session by itself (live.js; a meta refresh without JavaScript)."""
+    classroom = _classroom(classroom_id)
+    live, module = _live_of(classroom, session_id)
+    return render_template("classrooms/screen.html", classroom=classroom, live=live, module=module,
+                           etag=_results_etag(live), **_results(live, live_sessions.module_steps(module)))
+
+
+@bp.route("/<int:classroom_id>/live/<int:session_id>/screen/stage")
+def live_screen_stage(classroom_id: int, session_id: int):
+    classroom = _classroom(classroom_id)
+    live, module = _live_of(classroom, session_id)
+    return _polled_fragment(_results_etag(live), lambda: render_template(
+        "classrooms/_screen.html", classroom=classroom, live=live, module=module,
+        **_results(live, live_sessions.module_steps(module))))
 
 
 @bp.route("/<int:classroom_id>/live/<int:session_id>/hidden-answers", methods=["POST"])
@@ -638,13 +662,8 @@ def live_stage(code: str):
         .where(LiveSession.code == normalise_code(code), ClassroomMember.user_id == current_user.id))
     if live_session is None:
         abort(404)
-    etag = _live_etag(live_session)
-    if request.if_none_match.contains(etag):
-        return Response(status=304, headers={"ETag": f'"{etag}"'})
-    module = db.session.get(Module, live_session.module_id)
-    response = Response(render_template("classrooms/_stage.html", **_stage(live_session, module)))
-    response.set_etag(etag)
-    return response
+    return _polled_fragment(_live_etag(live_session), lambda: render_template(
+        "classrooms/_stage.html", **_stage(live_session, db.session.get(Module, live_session.module_id))))
 
 
 @learner_bp.route("/live/<code>/answer", methods=["POST"])

@@ -286,3 +286,42 @@ def test_on_a_1280_by_720_projector_the_question_its_answer_and_the_bars_fit_abo
     page.get_by_role("button", name="Question 4 of 5").click()
     expect(page.get_by_role("heading", level=1, name="Question 4 of 5")).to_be_visible()
     expect(page.locator("#all-steps [aria-current=step]")).to_have_text("Question 4 of 5")
+
+
+def test_the_class_screen_follows_the_lesson_on_a_projector_and_shows_the_answers_once_closed(
+        app, page, browser_login, axe_violations, people, running_lesson):
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.catalog.models import Module
+    from app.classrooms import live as live_sessions
+    from app.classrooms.models import LiveSession
+    from app.extensions import db
+
+    presenter_path, code = running_lesson
+    browser_login(page, people.trainer)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(presenter_path)
+    with page.expect_popup() as opened:
+        page.get_by_role("link", name="Class screen for the projector (opens in a new tab)").click()
+    screen = opened.value
+    screen.set_viewport_size({"width": 1280, "height": 720})
+    expect(screen.get_by_role("heading", level=1, name="Introduction")).to_be_visible()
+    expect(screen.locator(".join-code")).to_have_text(code)
+    expect(screen.get_by_role("button", name="Full screen")).to_be_visible()  # Chromium can: the script shows it
+    assert_accessible(screen, axe_violations)
+
+    control(app, code, "next", "next", "open")  # the first question, open, and one learner answers
+    expect(screen.get_by_text("Answer now, on your device.")).to_be_visible(timeout=FOLLOWS)
+    with app.app_context():
+        live = db.session.scalar(select(LiveSession).where(LiveSession.code == code))
+        live_sessions.record_live_answer(db.session, db.session.get(User, people.learner.id), live,
+                                         db.session.get(Module, live.module_id), "m2-single", ["b"], "")
+        db.session.commit()
+    expect(screen.get_by_text("Answer now, on your device. · 1 answer")).to_be_visible(timeout=FOLLOWS)
+    expect(screen.locator("progress")).to_have_count(0)
+    control(app, code, "reveal")
+    expect(screen.locator(".bar-correct")).to_be_visible(timeout=FOLLOWS)
+    expect(screen.locator(".explanation")).to_be_visible()
+    assert_accessible(screen, axe_violations)
+    assert screen.evaluate("document.documentElement.scrollHeight") <= 720  # the question, its bars, its answer

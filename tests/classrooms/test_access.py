@@ -54,6 +54,8 @@ OWN = [
     ("classes.presenter", "GET", "/classes/{ours}/live/{our_session}"),
     ("classes.live_results", "GET", "/classes/{ours}/live/{our_session}/results"),
     ("classes.live_answers_csv", "GET", "/classes/{ours}/live/{our_session}/answers.csv"),
+    ("classes.live_screen", "GET", "/classes/{ours}/live/{our_session}/screen"),
+    ("classes.live_screen_stage", "GET", "/classes/{ours}/live/{our_session}/screen/stage"),
 ]
 # State-changing routes on our class: everyone but its trainers and admins is refused (and nothing changes).
 OWN_POSTS = [
@@ -86,6 +88,8 @@ FOREIGN = [
     ("GET", "/classes/{ours}/live/{their_session}"),
     ("GET", "/classes/{ours}/live/{their_session}/results"),
     ("GET", "/classes/{ours}/live/{their_session}/answers.csv"),
+    ("GET", "/classes/{ours}/live/{their_session}/screen"),
+    ("GET", "/classes/{ours}/live/{their_session}/screen/stage"),
     ("POST", "/classes/{ours}/live/{their_session}/next"),
     ("POST", "/classes/{ours}/live/{their_session}/hidden-answers"),
     ("POST", "/classes/{ours}/learners/{omar}/modules/{module}/another-attempt"),

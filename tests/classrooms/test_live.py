@@ -546,3 +546,49 @@ def test_after_the_session_the_teacher_sees_each_learner_s_answer_to_each_questi
     page = live.presenter.get(live.url).text
     assert "2 answers from people no longer in the class are counted above, not listed here." in page
     assert "<bdi>lena</bdi>" not in page.split('id="by-learner-title"', 1)[1]
+
+
+def test_the_class_screen_shows_the_room_the_step_and_only_closed_answers_never_names_or_notes(live, students):
+    screen = live.presenter.get(f"{live.url}/screen")
+    assert screen.status_code == 200 and "Introduction" in screen.text and live.code in screen.text
+    assert f'href="{live.url}/screen"' in live.presenter.get(live.url).text  # the presenter's way to it
+    assert "SECRET FACILITATOR NOTE" not in screen.text and "presenter-controls" not in screen.text
+    assert '<meta http-equiv="refresh" content="5">' in screen.text  # follows without JavaScript too
+    assert "Joined: 0 of 2 learners" in screen.text and "sami" not in screen.text
+
+    live.go_to_step(2)
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
+    students[1].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
+    polled = live.presenter.get(f"{live.url}/screen/stage")
+    assert "Answer now, on your device." in polled.text and "2 answers" in polled.text
+    assert bar_counts(polled.text) == [] and "sami" not in polled.text  # open: no bars for the room to copy
+    assert live.presenter.get(f"{live.url}/screen/stage",
+                              headers={"If-None-Match": polled.headers["ETag"]}).status_code == 304
+    live.control("close")
+    closed = live.presenter.get(f"{live.url}/screen/stage", headers={"If-None-Match": polled.headers["ETag"]})
+    assert closed.status_code == 200 and "Answers are closed." in closed.text
+    assert bar_counts(closed.text) == [("A. Article 3", 1), ("B. Article 15", 1), ("C. Article 10", 0)]
+    assert "bar-correct" not in closed.text and "badge-ok" not in closed.text
+    live.control("reveal")
+    revealed = live.presenter.get(f"{live.url}/screen/stage").text
+    assert '<li class="bar-correct">' in revealed and "not-answered" not in revealed
+    live.control("end")
+    ended = live.presenter.get(f"{live.url}/screen")
+    assert "data-live-ended" in ended.text and "http-equiv" not in ended.text
+
+
+def test_the_class_screen_shows_typed_answers_once_closed_without_those_the_teacher_hid(live, students):
+    live.go_to_step(5)
+    live.control("open")
+    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-short", "text": "Stupid lesson"})
+    students[1].post(f"/live/{live.code}/answer", data={"question": "m2-short", "text": "26"})
+    assert "stupid lesson" not in live.presenter.get(f"{live.url}/screen/stage").text
+    live.presenter.post(f"{live.url}/hidden-answers", data={"question": "m2-short", "text": "stupid lesson",
+                                                           "do": "hide"})
+    live.control("close")
+    closed = live.presenter.get(f"{live.url}/screen/stage").text
+    assert typed_bars(closed) == ["26"] and "stupid lesson" not in closed and "Hide" not in closed
+    assert "Accepted answers" not in closed
+    live.control("reveal")
+    assert "Accepted answers:" in live.presenter.get(f"{live.url}/screen/stage").text

@@ -239,6 +239,14 @@
   var regions = document.querySelectorAll("[data-live-poll]");
   for (var i = 0; i < regions.length; i++) { follow(regions[i]); }
 
+  // The class screen's Full screen button, shown where the browser can do it and hidden once it has.
+  var fullScreen = document.querySelector("[data-full-screen]");
+  if (fullScreen && document.fullscreenEnabled) {
+    fullScreen.hidden = false;
+    fullScreen.addEventListener("click", function () { document.documentElement.requestFullscreen(); });
+    document.addEventListener("fullscreenchange", function () { fullScreen.hidden = !!document.fullscreenElement; });
+  }
+
   // <details data-remember-open> (the facilitator notes) stays as the person left it when the next step loads.
   var remembered = document.querySelectorAll("details[data-remember-open][id]");
   for (var j = 0; j < remembered.length; j++) {
