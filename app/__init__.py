@@ -203,9 +203,10 @@ def _loggable_path() -> str:
 
 def _register_template_helpers(app: Flask) -> None:
     from app import access
-    from app.local_time import local_time
+    from app.local_time import certificate_date, local_time
 
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["certificate_date"] = certificate_date
     app.jinja_env.filters["in_language"] = templating.in_language
 
     @app.context_processor

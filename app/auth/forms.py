@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from app.auth.models import Audience, Role
 from app.auth.passwords import MAX_PASSWORD_LENGTH, password_problem
 from app.auth.services import MAX_USERNAME_LENGTH, username_problem
+from app.local_time import installation_zone, offered_time_zones
 
 LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in
                     (("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية"))]
@@ -33,6 +34,12 @@ def audience_choices():
         Audience.OTHER: _l("Other"),
     }
     return [SelectChoice(audience.value, labels[audience]) for audience in Audience]
+
+
+def time_zone_choices():
+    """The installation's zone first, as the empty choice: a person who never chooses follows it if it changes."""
+    own = SelectChoice("", _l("The site's time zone (%(zone)s)", zone=installation_zone().key))
+    return [own, *(SelectChoice(name, name.replace("_", " ")) for name in offered_time_zones())]
 
 
 # Role codes as people read them: the admin's users list, its filter and forms, and the audit log.
@@ -119,7 +126,14 @@ class ProfileForm(FlaskForm):
     language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES,
                            description=_l("Courses in this language come first in the catalog, and the site's "
                                           "pages use it where a translation exists."))
+    time_zone = SelectField(_l("Time zone"), choices=time_zone_choices,
+                            description=_l("Dates and times on the site (due dates, attempts) are shown in it, and "
+                                           "the times you type are read in it. Certificates keep the site's date."))
     submit = SubmitField(_l("Save profile"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.data = self.time_zone.data or ""  # no zone chosen (None) is the site's, the empty choice
 
 
 class ChangePasswordForm(FlaskForm):

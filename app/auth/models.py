@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default=Role.LEARNER)
     audience: Mapped[str] = mapped_column(String(16), default=Audience.OTHER)
     language: Mapped[str] = mapped_column(String(16), default="en")
+    # An IANA name ("Africa/Nairobi") the person chose for reading and typing times; None: the installation's.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set when the account is erased at the owner's request: the row stays so statistics stay true.
     erased: Mapped[bool] = mapped_column(Boolean, default=False)

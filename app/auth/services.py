@@ -140,11 +140,13 @@ def set_password(session: Session, user: User, new_password: str) -> None:
     session.flush()
 
 
-def update_profile(user: User, *, display_name: str, audience: str, language: str, email: str | None) -> None:
+def update_profile(user: User, *, display_name: str, audience: str, language: str, email: str | None,
+                   time_zone: str | None = None) -> None:
     user.display_name = display_name.strip() or user.username
     user.audience = audience
     user.language = language
     user.email = (email or "").strip() or None
+    user.time_zone = time_zone or None
 
 
 def set_user_active(session: Session, user: User, active: bool) -> None:

@@ -125,6 +125,7 @@ def profile():
             audience=form.audience.data,
             language=form.language.data,
             email=form.email.data,
+            time_zone=form.time_zone.data,
         )
         db.session.commit()
         flash(_("Your profile is saved."), "success")

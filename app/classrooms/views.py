@@ -7,7 +7,7 @@ import zlib
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -47,7 +47,7 @@ from app.errors import DomainError, NotFound
 from app.extensions import client_ip, db, limiter, utcnow
 from app.learning import privacy
 from app.learning.queries import standards_by_code
-from app.local_time import local_time, utc_from_local
+from app.local_time import display_zone, local_time, utc_from_local
 from app.one_shot import claim_or_warn, one_shot_token
 
 bp = Blueprint("classes", __name__, url_prefix="/classes", template_folder="templates")
@@ -131,7 +131,7 @@ def show(classroom_id: int):
         course.id not in assigned, classroom.audience not in (course.audiences or [])))
     assign_form = AssignmentForm()
     assign_form.target.choices = _assignment_choices(courses)
-    assign_form.due_at.description = _("Date and time in %(zone)s.", zone=current_app.config["TIME_ZONE"])
+    assign_form.due_at.description = _("Date and time in %(zone)s.", zone=display_zone().key)
     live_form = StartLiveForm()
     live_form.module_id.choices = [(module.id, f"{_course_label(course)} — {module.title}")
                                    for course in courses for module in course.active_modules]

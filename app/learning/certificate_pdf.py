@@ -12,7 +12,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from app.learning.models import Certificate
-from app.local_time import local_time
+from app.local_time import certificate_date
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "fonts" / "DejaVuSans.ttf"
 FONT_FAMILY = "DejaVuSans"
@@ -91,7 +91,7 @@ def _draw(certificate: Certificate, verify_url: str, instruments: list[str], sho
     line(certificate.holder_name, 28, 16)
     line(_("completed the course"), 14, 8, (74, 85, 96))
     line(certificate.course_title, 20, 11)
-    line(_("on %(date)s", date=local_time(certificate.issued_at, "%Y-%m-%d")), 14, 9, (74, 85, 96))
+    line(_("on %(date)s", date=certificate_date(certificate.issued_at)), 14, 9, (74, 85, 96))
     if instruments:
         listed = "; ".join(instruments[:shown])
         if shown < len(instruments):

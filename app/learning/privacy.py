@@ -129,7 +129,7 @@ def export_user_data(session: Session, user: User) -> dict[str, Any]:
         "version": EXPORT_FORMAT_VERSION,
         "profile": {
             "username": user.username, "display_name": user.display_name, "email": user.email,
-            "role": user.role, "audience": user.audience, "language": user.language,
+            "role": user.role, "audience": user.audience, "language": user.language, "time_zone": user.time_zone,
             "created_at": _time(user.created_at), "last_sign_in_at": _time(user.last_sign_in_at),
         },
         "enrolments": [{"course": slug, "course_title": title, "source": enrolment.source,
@@ -236,6 +236,7 @@ def erase_user(session: Session, user: User) -> None:
     user.password_hash = "!erased"  # matches no password: the account can never sign in again
     user.audience = Audience.OTHER
     user.language = "en"
+    user.time_zone = None
     user.last_sign_in_at = None
     user.active = False
     user.erased = True

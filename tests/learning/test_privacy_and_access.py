@@ -55,6 +55,7 @@ class TestExport:
         signed_in(app, people.other_learner).post("/courses/torture-prevention/m/m1/complete")
         with app.app_context():
             trainer, learner = db.session.get(User, people.trainer.id), db.session.get(User, people.learner.id)
+            learner.time_zone = "Africa/Nairobi"
             classroom = db.session.scalars(select(Classroom)).one()
             record_audit(db.session, trainer, "password_reset", classroom=classroom, target=learner,
                          username=learner.username)
@@ -69,7 +70,7 @@ class TestExport:
         assert re.fullmatch(r'attachment; filename="article26-my-data-\d{4}-\d\d-\d\d\.json"',
                             response.headers["Content-Disposition"])
         data = json.loads(response.data)
-        assert data["profile"]["username"] == "lena"
+        assert data["profile"]["username"] == "lena" and data["profile"]["time_zone"] == "Africa/Nairobi"
         # The class log's entries about her, in words; not the ones about others.
         assert [(event["action"], event["by"], event["class"], event["details"]) for event in data["audit_log"]] == [
             ("New passphrase given", people.trainer.username, "Cohort of lena", {"Username": "lena"}),
@@ -101,12 +102,15 @@ class TestErasure:
     def test_erasure_anonymises_answers_and_deletes_the_rest(self, app, people, course_builder):
         client = give_learner_a_record(app, people.learner, course_builder)
         signed_in(app, people.other_learner).post("/courses/torture-prevention/m/m1/complete")
+        with app.app_context():
+            db.session.get(User, people.learner.id).time_zone = "Africa/Nairobi"
+            db.session.commit()
         response = client.post("/account/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"})
         assert response.status_code == 302
         with app.app_context():
             user = db.session.get(User, people.learner.id)
             assert user.erased and not user.active and user.username.startswith("erased-")
-            assert user.display_name == "" and user.email is None
+            assert user.display_name == "" and user.email is None and user.time_zone is None
             for model in (ModuleProgress, Enrolment, Certificate, LoginSession, ClassroomMember):
                 assert db.session.scalar(select(func.count()).select_from(model).where(
                     model.user_id == people.learner.id)) == 0, model

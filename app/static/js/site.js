@@ -67,4 +67,19 @@
     printButtons[i].hidden = false;
     printButtons[i].addEventListener("click", function () { window.print(); });
   }
+
+  // The account page offers this device's time zone when the list has it and another one is chosen.
+  var deviceZone = document.getElementById("device-time-zone");
+  var zoneSelect = document.getElementById("time_zone");
+  var zone = deviceZone && zoneSelect && window.Intl ? Intl.DateTimeFormat().resolvedOptions().timeZone : null;
+  var offered = zone && Array.prototype.some.call(zoneSelect.options, function (option) { return option.value === zone; });
+  if (offered && zoneSelect.value !== zone) {
+    deviceZone.querySelector("span").textContent = zone.replace(/_/g, " ");
+    deviceZone.hidden = false;
+    deviceZone.querySelector("button").addEventListener("click", function () {
+      zoneSelect.value = zone;
+      deviceZone.hidden = true;
+      zoneSelect.focus();
+    });
+  }
 }());
