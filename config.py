@@ -59,7 +59,7 @@ class Config:
     SIGNUP_LIMIT_PER_IP = "30 per 5 minutes"  # failed sign-ups only (a taken username, a weak password)
 
     TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")  # where people type and read times: app/local_time.py
-    LANGUAGES = ("en",)
+    LANGUAGES = ("en", "fr", "es", "ar")  # the interface's catalogues in app/translations
     BABEL_DEFAULT_LOCALE = "en"
     LOG_REQUESTS = True
 

@@ -21,7 +21,6 @@ from app.sqlite_writers import QueuedWriterConnection
 from app.text_search import register_sqlite_functions
 from config import INSECURE_DEFAULT_KEY, Config, config_from_environment, normalise_database_url
 
-RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 request_log = logging.getLogger("article26.requests")
 
 
@@ -214,6 +213,6 @@ def _register_template_helpers(app: Flask) -> None:
         language = str(get_locale() or "en")
         return {
             "html_lang": language,
-            "text_direction": "rtl" if language.split("_")[0] in RTL_LANGUAGES else "ltr",
+            "text_direction": templating.direction(language),
             "access": access,
         }

@@ -91,17 +91,29 @@ def url_for(endpoint: str, **values) -> str:
         return flask.url_for(endpoint, **values)
 
 
+RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+
+
+def direction(language: str) -> str:
+    return "rtl" if language.split("_")[0].split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def language_attributes(language: str) -> Markup:
+    """`lang` and `dir` for a course's words: a screen reader switches voice for them, and an English course in the
+    Arabic interface (or the reverse) keeps its own direction, full stops and all."""
+    return Markup('lang="{}" dir="{}"').format(language, direction(language))
+
+
 def in_language(text: str, language: str) -> Markup:
-    """A course's words inside one of the interface's sentences ("Quiz: <title>"), marked with the course's
-    language so that a screen reader switches voice for them."""
-    return Markup('<span lang="{}">{}</span>').format(language, text)
+    """A course's words inside one of the interface's sentences ("Quiz: <title>"), marked with their language."""
+    return Markup("<span {}>{}</span>").format(language_attributes(language), text)
 
 
 def install(app: Flask) -> None:
     """After Flask-Babel's init_app, which adds Jinja's i18n extension."""
     app.jinja_env.newstyle_gettext = True
     app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext,
-                                 npgettext=npgettext, url_for=url_for)
+                                 npgettext=npgettext, url_for=url_for, language_attributes=language_attributes)
 
     @app.context_processor
     def inject_translations():

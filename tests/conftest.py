@@ -7,6 +7,7 @@ No app context stays pushed during a test, so every test-client request gets its
 import os
 import re
 from contextlib import contextmanager
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -122,7 +123,15 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+ROOT_DIR = Path(__file__).resolve().parent.parent
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')
+
+
+def translated(language: str, message: str) -> str:
+    """The interface's message as its catalogue for `language` has it (compiled, as the app reads it)."""
+    from babel.support import Translations
+
+    return Translations.load(str(ROOT_DIR / "app" / "translations"), [language]).gettext(message)
 
 
 def main_of(html: str) -> str:

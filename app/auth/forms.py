@@ -1,5 +1,6 @@
 import re
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,8 +20,14 @@ from app.auth.passwords import MAX_PASSWORD_LENGTH, password_problem
 from app.auth.services import MAX_USERNAME_LENGTH, username_problem
 from app.local_time import installation_zone, offered_time_zones
 
-LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in
+# Each language named in itself, and marked as such for screen readers.
+LANGUAGE_CHOICES = [SelectChoice(code, label, render_kw={"lang": code}) for code, label in
                     (("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية"))]
+
+
+def page_language() -> str:
+    """The language this page is shown in: a new account keeps what its owner was reading."""
+    return str(get_locale() or "en")
 
 
 def audience_choices():
@@ -106,7 +113,7 @@ class SignUpForm(FlaskForm):
     audience = SelectField(_l("I am"), choices=audience_choices, default=Audience.OTHER,
                            description=_l("Courses made for you come first in the catalog; every course stays open "
                                           "to you. A school student chooses Student. You can change it later."))
-    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="en",
+    language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default=page_language,
                            description=_l("Courses in this language come first in the catalog, and the site's "
                                           "pages use it where a translation exists."))
     password = PasswordField(_l("Password"), validators=[DataRequired(), acceptable_password],

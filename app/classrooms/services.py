@@ -210,7 +210,8 @@ def create_learner_accounts(session: Session, actor: User, classroom: Classroom,
     for index, username in enumerate(_free_usernames(session, prefix, count)):
         passphrase = new_passphrase()
         user = create_user(session, username=username, password=passphrase,
-                           display_name=names[index] if names else None, audience=classroom.audience)
+                           display_name=names[index] if names else None, audience=classroom.audience,
+                           language=actor.language)  # the class is taught in its teacher's language
         _add_member(session, classroom, user, created_by_trainer=True)
         created.append((user, passphrase))
     _enrol_in_assigned_courses(session, [user for user, _passphrase in created], classroom)

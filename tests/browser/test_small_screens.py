@@ -51,24 +51,37 @@ def overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
-@pytest.mark.parametrize("who, paths", [("anonymous", ["/", "/courses", "/signin", "/signup", "/privacy"]),
-                                        ("learner", LEARNER_PAGES), ("trainer", TRAINER_PAGES)])
-def test_no_page_scrolls_sideways_at_320_px(browser, live_server, browser_login, people, site, who, paths):
-    context = browser.new_context(base_url=live_server.url, viewport=NARROW)
+@pytest.mark.parametrize("who, language, paths", [
+    ("anonymous", "en", ["/", "/courses", "/signin", "/signup", "/privacy"]),
+    ("learner", "en", LEARNER_PAGES), ("trainer", "en", TRAINER_PAGES),
+    # Longer words than English, and right to left: the same pages in the other interface languages.
+    ("learner", "fr", LEARNER_PAGES), ("learner", "ar", LEARNER_PAGES), ("trainer", "es", TRAINER_PAGES),
+    ("trainer", "ar", TRAINER_PAGES)])
+def test_no_page_scrolls_sideways_at_320_px(app, browser, live_server, browser_login, axe_violations, people, site,
+                                            who, language, paths):
+    if who != "anonymous":
+        with app.app_context():
+            db.session.get(User, getattr(people, who).id).language = language
+            db.session.commit()
+    context = browser.new_context(base_url=live_server.url, viewport=NARROW, bypass_csp=True)
     page = context.new_page()
     try:
         if who != "anonymous":
             browser_login(page, getattr(people, who))
-        wide, gaps, taps = {}, {}, {}
+        wide, gaps, taps, inaccessible = {}, {}, {}, {}
         for path in paths:
             response = page.goto(path.format(**site))
             assert response.status == 200, path
+            assert page.locator("html").get_attribute("lang") == language, path
             if overflow(page) > 0:
                 wide[path] = overflow(page)
             gaps[path] = gap_under_header(page)
             taps.update({f"{path} {box['text']}": box["height"] for box in menu_targets(page) if 0 < box["height"] < 24})
+            if language == "ar":
+                inaccessible.update({path: found for found in [axe_violations(page)] if found})
     finally:
         context.close()
+    assert inaccessible == {}
     assert wide == {}
     assert {path: gap for path, gap in gaps.items() if gap < 12} == {}  # the page's first line never touches the bar
     assert taps == {}  # the menu's links and buttons are at least 24 px tall (WCAG 2.2's minimum target size)

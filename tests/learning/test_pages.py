@@ -1,11 +1,12 @@
 import re
+from html import unescape
 
 from sqlalchemy import select
 
 from app.catalog.models import Course, CourseStatus, StandardEntry
 from app.extensions import db
 from app.learning.models import Enrolment, ModuleProgress
-from tests.conftest import main_of, sign_in
+from tests.conftest import main_of, sign_in, translated
 
 
 def text_of(response) -> str:
@@ -20,7 +21,7 @@ def client_for(app, user):
 
 
 def card_titles(html: str) -> list[str]:
-    return re.findall(r'<h2><a href="/courses/[^"]+" lang="[^"]+">([^<]+)</a></h2>', html)
+    return re.findall(r'<h2><a href="/courses/[^"]+" lang="[^"]+" dir="[a-z]+">([^<]+)</a></h2>', html)
 
 
 class TestCatalog:
@@ -81,7 +82,10 @@ class TestCatalog:
         sign_in(client, make.user(username="juge", audience="judge", language="fr"))
         assert card_titles(text_of(client.get("/courses"))) == ["B en français", "A in English",
                                                                 "C for police, in French"]
-        assert "Courses in this language come first in the catalog" in client.get("/account").text
+        account = client.get("/account").text  # in French now: the preferred language is the interface's too
+        assert '<html lang="fr"' in account
+        assert translated("fr", "Courses in this language come first in the catalog, and the site's pages use it "
+                                "where a translation exists.") in unescape(account)
 
     def test_cards_show_audience_language_time_and_progress_when_enrolled(self, client, people, course_builder):
         course_builder(modules=4)
@@ -245,23 +249,36 @@ class TestCourseLanguage:
         make.course("cours", language="fr-CA", modules=2, quiz_modules=(2,))
         sign_in(client, people.learner)
         module = text_of(client.get("/courses/cours/m/module-1"))
-        assert '<h1 lang="fr-CA">Module 1</h1>' in module
-        assert '<div lang="fr-CA"><h2 id="introduction">' in module
+        assert '<h1 lang="fr-CA" dir="ltr">Module 1</h1>' in module
+        assert '<div lang="fr-CA" dir="ltr"><h2 id="introduction">' in module
         objectives = module.split('<section class="objectives"', 1)[1].split("</section>", 1)[0]
-        assert "What you will learn" in objectives and '<ul lang="fr-CA"><li>Explain the standard.</li></ul>' in objectives
+        assert "What you will learn" in objectives and '<ul lang="fr-CA" dir="ltr"><li>Explain the standard.</li></ul>' in objectives
         course = text_of(client.get("/courses/cours"))
-        assert '<h1 lang="fr-CA">Test course</h1>' in course and "Français (Canada)" in course
+        assert '<h1 lang="fr-CA" dir="ltr">Test course</h1>' in course and "Français (Canada)" in course
         client.post("/courses/cours/m/module-2/quiz/attempts")
         quiz = text_of(client.get("/courses/cours/m/module-2/quiz"))
-        assert 'class="question-prompt" id="prompt-m2-single" lang="fr-CA"' in quiz
-        assert '<ul class="quiz-options" lang="fr-CA">' in quiz
+        assert 'class="question-prompt" id="prompt-m2-single" lang="fr-CA" dir="ltr"' in quiz
+        assert '<ul class="quiz-options" lang="fr-CA" dir="ltr">' in quiz
         assert '<html lang="en"' in quiz  # the interface stays English
-        assert '<h1>Quiz: <span lang="fr-CA">Module 2</span></h1>' in quiz
-        assert 'href="/courses/cours" lang="fr-CA">Test course</a> ›' in module
+        assert '<h1>Quiz: <span lang="fr-CA" dir="ltr">Module 2</span></h1>' in quiz
+        assert 'href="/courses/cours" lang="fr-CA" dir="ltr">Test course</a> ›' in module
         submit = re.search(r'action="(/courses/cours/m/module-2/quiz/attempts/[^"]+/submit)"', quiz).group(1)
         result = text_of(client.get(client.post(submit, data={"q-m2-single": "b"}).location))
-        assert '<div class="explanation" lang="fr-CA">' in result and '<ul class="chosen-options" lang="fr-CA">' in result
+        assert '<div class="explanation" lang="fr-CA" dir="ltr">' in result and '<ul class="chosen-options" lang="fr-CA" dir="ltr">' in result
 
+
+    def test_a_course_keeps_its_own_direction_whatever_the_interface_s(self, app, client, make, people):
+        make.course("dars", language="ar", modules=1, quiz_modules=())
+        sign_in(client, people.learner)
+        assert '<h1 lang="ar" dir="rtl">Test course</h1>' in text_of(client.get("/courses/dars"))
+        with app.app_context():
+            from app.auth.models import User
+
+            db.session.get(User, people.learner.id).language = "ar"
+            db.session.commit()
+        assert '<html lang="ar" dir="rtl">' in client.get("/courses/dars").text
+        make.course("english", modules=1, quiz_modules=())
+        assert '<h1 lang="en" dir="ltr">Test course</h1>' in client.get("/courses/english").text
 
 class TestDashboard:
     def test_in_progress_completed_scores_certificates_and_picture(self, client, people, course_builder):
@@ -283,7 +300,7 @@ class TestDashboard:
         sign_in(client, people.learner)
         client.post("/courses/new-course/enrol")
         html = text_of(client.get("/learning"))
-        assert 'Start: <span lang="en">Module 1</span>' in html and "Resume:" not in html
+        assert 'Start: <span lang="en" dir="ltr">Module 1</span>' in html and "Resume:" not in html
 
     def test_a_course_taken_off_the_catalogue_stays_listed_without_dead_links(self, app, client, people,
                                                                                course_builder):
