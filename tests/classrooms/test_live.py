@@ -555,6 +555,8 @@ def test_the_class_screen_shows_the_room_the_step_and_only_closed_answers_never_
     assert "SECRET FACILITATOR NOTE" not in screen.text and "presenter-controls" not in screen.text
     assert '<meta http-equiv="refresh" content="5">' in screen.text  # follows without JavaScript too
     assert "Joined: 0 of 2 learners" in screen.text and "sami" not in screen.text
+    assert '<h1 lang="en" dir="ltr">Introduction</h1>' in screen.text  # the course's words, in its language
+    assert '<h1 lang="en" dir="ltr">Introduction</h1>' in students[0].get(f"/live/{live.code}").text
 
     live.go_to_step(2)
     live.control("open")
