@@ -176,11 +176,16 @@ def bar_counts(html: str) -> list[tuple[str, int]]:
     return [(re.sub(r"<[^>]+>", "", label), int(count)) for label, count in rows]
 
 
-def test_the_presenter_sees_the_count_and_a_bar_for_each_answer(live, students):
+def open_the_first_question_and_answer_a_and_b(live, students):
+    """The first question (CAT Article 15, right answer B) open; one student answers A, the other B."""
     live.go_to_step(2)
     live.control("open")
     students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
     students[1].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
+
+
+def test_the_presenter_sees_the_count_and_a_bar_for_each_answer(live, students):
+    open_the_first_question_and_answer_a_and_b(live, students)
     results = live.presenter.get(f"{live.url}/results")
     assert "2 answers" in results.text and "from 2 learners in the class" in results.text
     assert bar_counts(results.text) == [("A. Article 3", 1), ("B. Article 15", 1), ("C. Article 10", 0)]
@@ -443,10 +448,7 @@ def test_the_student_page_s_header_offers_only_the_way_out(live, students):
 
 
 def test_once_revealed_a_wrong_choice_is_marked_and_its_feedback_shown_to_that_student_only(live, students):
-    live.go_to_step(2)
-    live.control("open")
-    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
-    students[1].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
+    open_the_first_question_and_answer_a_and_b(live, students)
     before = students[0].get(f"/live/{live.code}").text
     live.control("reveal")
     wrong, right = (tablet.get(f"/live/{live.code}").text for tablet in students)
@@ -558,10 +560,7 @@ def test_the_class_screen_shows_the_room_the_step_and_only_closed_answers_never_
     assert '<h1 lang="en" dir="ltr">Introduction</h1>' in screen.text  # the course's words, in its language
     assert '<h1 lang="en" dir="ltr">Introduction</h1>' in students[0].get(f"/live/{live.code}").text
 
-    live.go_to_step(2)
-    live.control("open")
-    students[0].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "a"})
-    students[1].post(f"/live/{live.code}/answer", data={"question": "m2-single", "choice": "b"})
+    open_the_first_question_and_answer_a_and_b(live, students)
     polled = live.presenter.get(f"{live.url}/screen/stage")
     assert "Answer now, on your device." in polled.text and "2 answers" in polled.text
     assert bar_counts(polled.text) == [] and "sami" not in polled.text  # open: no bars for the room to copy
