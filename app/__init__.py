@@ -124,13 +124,18 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    from flask import current_app, has_request_context
+    from flask import current_app, has_request_context, session
+
+    from app.auth.forms import VISITOR_LANGUAGE
 
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.language in supported:
-        return current_user.language
+    if current_user and current_user.is_authenticated:
+        if current_user.language in supported:
+            return current_user.language
+    elif session.get(VISITOR_LANGUAGE) in supported:
+        return session[VISITOR_LANGUAGE]
     return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -202,11 +207,13 @@ def _loggable_path() -> str:
 
 def _register_template_helpers(app: Flask) -> None:
     from app import access
+    from app.auth.forms import LANGUAGE_CHOICES
     from app.local_time import certificate_date, local_time
 
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["certificate_date"] = certificate_date
     app.jinja_env.filters["in_language"] = templating.in_language
+    app.jinja_env.globals["site_languages"] = LANGUAGE_CHOICES
 
     @app.context_processor
     def inject_layout_helpers():

@@ -25,6 +25,10 @@ LANGUAGE_CHOICES = [SelectChoice(code, label, render_kw={"lang": code}) for code
                     (("en", "English"), ("fr", "Français"), ("es", "Español"), ("ar", "العربية"))]
 
 
+# The session key of the language a visitor chose in the footer (a signed-in person's is their profile's).
+VISITOR_LANGUAGE = "language"
+
+
 def page_language() -> str:
     """The language this page is shown in: a new account keeps what its owner was reading."""
     return str(get_locale() or "en")
@@ -156,6 +160,14 @@ class ChangePasswordForm(FlaskForm):
         problem = password_problem(field.data or "")
         if problem:
             raise ValidationError(problem)
+
+
+class SiteLanguageForm(FlaskForm):
+    """The footer's language choice, on every page: a visitor's is kept in the session, an account's in its
+    profile. Rendered by base.html itself (a form object per page would cost every page); validated here."""
+
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    next = HiddenField()
 
 
 class ConfirmForm(FlaskForm):

@@ -149,6 +149,10 @@ def update_profile(user: User, *, display_name: str, audience: str, language: st
     user.time_zone = time_zone or None
 
 
+def set_language(user: User, language: str) -> None:
+    user.language = language
+
+
 def set_user_active(session: Session, user: User, active: bool) -> None:
     user.active = active
     if not active:

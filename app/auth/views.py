@@ -6,7 +6,16 @@ from flask_wtf.csrf import generate_csrf
 
 from app.access import is_trainer
 from app.auth import services
-from app.auth.forms import ChangePasswordForm, ConfirmForm, ProfileForm, SignInForm, SignUpForm
+from app.auth.forms import (
+    VISITOR_LANGUAGE,
+    ChangePasswordForm,
+    ConfirmForm,
+    ProfileForm,
+    SignInForm,
+    SignUpForm,
+    SiteLanguageForm,
+    page_language,
+)
 from app.auth.limits import failed_signin, note_wrong_password, password_check_limit, signin_account_key
 from app.errors import DomainError
 from app.extensions import db, limiter
@@ -77,10 +86,28 @@ def sign_out():
     if current_user.is_authenticated:
         services.end_login_session(db.session, current_user.current_session_token)
         db.session.commit()
+    language = page_language()
     logout_user()
     session.clear()
+    session[VISITOR_LANGUAGE] = language  # the pages that follow stay in the language the person was reading
     flash(_("You are signed out."), "info")
     return redirect(url_for("core.home"))
+
+
+@bp.post("/language")
+def choose_language():
+    """The footer's language choice: an account keeps it in its profile, a visitor in the session cookie."""
+    form = SiteLanguageForm()
+    back = safe_redirect_path(form.next.data, url_for("core.home"))
+    if not form.validate():
+        flash(_("Choose one of the languages offered."), "error")
+        return redirect(back)
+    if current_user.is_authenticated:
+        services.set_language(current_user, form.language.data)
+        db.session.commit()
+    else:
+        session[VISITOR_LANGUAGE] = form.language.data
+    return redirect(back)
 
 
 @bp.route("/signup", methods=["GET", "POST"])

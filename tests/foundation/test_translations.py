@@ -104,3 +104,51 @@ def test_accounts_a_teacher_makes_for_a_class_take_the_teacher_s_language(app, c
     with app.app_context():
         made = db.session.scalars(db.select(User.language).where(User.username.startswith("cm1"))).all()
     assert made == ["fr", "fr"]
+
+
+ENGLISH_BROWSER = {"Accept-Language": "en-GB,en;q=0.9"}
+
+
+def test_every_page_offers_its_languages_at_its_foot_each_named_in_itself(client):
+    footer = client.get("/courses?audience=police", headers=ENGLISH_BROWSER).text.split('<footer', 1)[1]
+    assert '<input type="hidden" name="next" value="/courses?audience=police">' in footer
+    assert '<option value="en" lang="en" selected>English</option>' in footer
+    assert '<option value="ar" lang="ar">العربية</option>' in footer
+
+
+def test_a_visitor_chooses_a_language_at_the_foot_of_a_page_and_keeps_it(client):
+    response = client.post("/language", data={"language": "fr", "next": "/courses?audience=police"})
+    assert response.status_code == 302 and response.headers["Location"] == "/courses?audience=police"
+    for path in ("/courses", "/signin", "/privacy"):
+        page = client.get(path, headers=ENGLISH_BROWSER).text  # the choice outranks the browser's language
+        assert '<html lang="fr" dir="ltr">' in page, path
+    assert '<option lang="fr" selected value="fr">Français</option>' in client.get("/signup").text
+
+
+def test_an_account_s_language_outranks_a_visitor_s_choice_and_outlives_signing_out(client, make):
+    client.post("/language", data={"language": "fr"})
+    sign_in(client, make.user(username="reader-es", language="es"))
+    assert '<html lang="es"' in client.get("/learning").text
+    signed_out = client.post("/signout", follow_redirects=True).text
+    assert '<html lang="es"' in signed_out and translated("es", "You are signed out.") in signed_out
+
+
+def test_a_signed_in_person_s_choice_at_the_foot_of_a_page_is_saved_in_their_profile(app, client, make):
+    reader = make.user(username="reader", language="en")
+    sign_in(client, reader)
+    assert client.post("/language", data={"language": "ar", "next": "/learning"}).headers["Location"] == "/learning"
+    assert '<html lang="ar" dir="rtl">' in client.get("/learning").text
+    with app.app_context():
+        assert db.session.get(User, reader.id).language == "ar"
+
+
+@pytest.mark.parametrize("form", [{"language": "de"}, {"language": "fr", "next": "https://elsewhere.example/"},
+                                  {"language": "fr", "next": "//elsewhere.example/"}])
+def test_an_unknown_language_changes_nothing_and_no_choice_leads_off_the_site(client, form):
+    response = client.post("/language", data=form)
+    assert response.headers["Location"] == "/"
+    page = client.get("/", headers=ENGLISH_BROWSER).text
+    if form["language"] == "de":
+        assert '<html lang="en"' in page and "Choose one of the languages offered." in page
+    else:
+        assert '<html lang="fr"' in page

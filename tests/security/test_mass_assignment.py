@@ -43,6 +43,7 @@ def forms(world) -> dict:
         "auth.sign_up": {"username": "newcomer", "display_name": "Newcomer", "password": "a quiet river stone",
                          "audience": "student", "language": "en"},
         "auth.profile": {"display_name": "Lena", "audience": "judge", "language": "en"},
+        "auth.choose_language": {"language": "en", "next": "/courses"},
         "auth.change_password": {"current_password": DEFAULT_PASSWORD, "new_password": DEFAULT_PASSWORD,
                                  "confirm_password": DEFAULT_PASSWORD},
         "admin.change_role": {"role": "learner"},  # lena's own role: the sweep checks no role changed

@@ -119,12 +119,19 @@ def test_a_cookie_of_a_class_account_dies_when_the_trainer_resets_its_password(a
 def test_once_signed_out_the_cookie_holds_nothing_about_the_person(app, people):
     # What the privacy page promises.
     client = app.test_client()
+
+    def cookie_contents() -> dict:
+        cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        return app.session_interface.get_signing_serializer(app).loads(cookie.value) if cookie else {}
+
     sign_in(client, people.learner)
+    signed_in_secret = cookie_contents()["csrf_token"]
     client.post("/signout", follow_redirects=True)
     client.get("/courses")
-    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-    contents = app.session_interface.get_signing_serializer(app).loads(cookie.value) if cookie else {}
-    assert set(contents) <= {"_fresh"}, contents
+    contents = cookie_contents()
+    # A new forms secret (the footer's language form) and the language the pages were in: nothing else.
+    assert set(contents) <= {"_fresh", "csrf_token", "language"}, contents
+    assert contents.get("csrf_token") != signed_in_secret and contents["language"] == "en"
 
 
 @pytest.mark.parametrize("remember, cookie_lasts, server_lasts_hours", [(False, None, 12), (True, 14, 14 * 24)])
