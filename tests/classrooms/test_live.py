@@ -386,10 +386,10 @@ def test_ending_stores_answers_as_practice_not_as_quiz_attempts(app, live, stude
     assert "Open: learners are answering" not in presenter and live.code not in presenter
     # ... and sums the session up: each question, its answers and the share answered rightly.
     summary = presenter.split('id="summary-title"', 1)[1].split("</table>", 1)[0]
-    assert re.search(r"<td>Question 1 of 5: Which article excludes[^<]*</td>\s*<td>2</td>\s*<td>50%</td>", summary)
-    assert re.search(r"<td>Question 2 of 5: [^<]*</td>\s*<td>0</td>\s*<td>–</td>", summary)
+    assert re.search(r"<td lang=\"en\" dir=\"ltr\">Question 1 of 5: Which article excludes[^<]*</td>\s*<td>2</td>\s*<td>50%</td>", summary)
+    assert re.search(r"<td lang=\"en\" dir=\"ltr\">Question 2 of 5: [^<]*</td>\s*<td>0</td>\s*<td>–</td>", summary)
     # A question the presenter never opened says so, rather than looking like one nobody could answer.
-    assert re.search(r"<td>Question 3 of 5: [^<]*</td>\s*<td colspan=\"2\">Not asked</td>", summary)
+    assert re.search(r"<td lang=\"en\" dir=\"ltr\">Question 3 of 5: [^<]*</td>\s*<td colspan=\"2\">Not asked</td>", summary)
 
 
 def test_students_of_another_class_and_strangers_cannot_follow_or_answer(app, live, people, make):
@@ -528,7 +528,7 @@ def test_after_the_session_the_teacher_sees_each_learner_s_answer_to_each_questi
 
     page = live.presenter.get(live.url).text
     table = page.split('id="by-learner-title"', 1)[1].split("</table>", 1)[0]
-    assert re.findall(r'<th scope="col">([^<]+)</th>', table) == ["Learner", "Question 1 of 5", "Question 4 of 5",
+    assert re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table) == ["Learner", "Question 1 of 5", "Question 4 of 5",
                                                                   "Correct"]
     rows = [re.sub(r"<[^>]+>|\s+", " ", row).split() for row in table.split("<tbody>")[1].split("</tr>")[:-1]]
     assert rows == [["lena", "✓", "correct:", "B", "✓", "correct:", "26", "2", "/", "2"],
@@ -559,6 +559,7 @@ def test_the_class_screen_shows_the_room_the_step_and_only_closed_answers_never_
     assert "Joined: 0 of 2 learners" in screen.text and "sami" not in screen.text
     assert '<h1 lang="en" dir="ltr">Introduction</h1>' in screen.text  # the course's words, in its language
     assert '<h1 lang="en" dir="ltr">Introduction</h1>' in students[0].get(f"/live/{live.code}").text
+    assert '<h1 id="step-title" lang="en" dir="ltr">Introduction</h1>' in live.presenter.get(live.url).text
 
     open_the_first_question_and_answer_a_and_b(live, students)
     polled = live.presenter.get(f"{live.url}/screen/stage")
