@@ -166,7 +166,7 @@ class SiteLanguageForm(FlaskForm):
     """The footer's language choice, on every page: a visitor's is kept in the session, an account's in its
     profile. Rendered by base.html itself (a form object per page would cost every page); validated here."""
 
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Site language"), choices=LANGUAGE_CHOICES)
     next = HiddenField()
 
 
