@@ -125,6 +125,9 @@ def test_a_trainer_erases_an_account_the_class_made_and_it_is_gone_for_good(clie
     sign_in(client, people.trainer)
     page = client.get(f"/classes/{classroom.id}").text
     assert "Erase the account of pupil-01" in page and "Erase the account of lena" not in page  # lena made hers
+    # Each row's buttons sit behind its own disclosure, named for the learner.
+    row = page.split('<summary>Manage<span class="visually-hidden"> pupil-01</span></summary>', 1)[1]
+    assert row.index("Erase the account of pupil-01") < row.index("</details>")
 
     erased = client.post(f"/classes/{classroom.id}/members/{child.id}/erase", follow_redirects=True)
     assert "The account of Noah Example is erased" in erased.text and "pupil-01" not in erased.text
