@@ -29,21 +29,20 @@ def _print_problems(problems) -> None:
 @courses_cli.command("check")
 @click.argument("path", required=False)
 def check_command(path):
-    """Validate every course in PATH (default: COURSES_DIR). Exit 1 when there is an error."""
+    """Validate every course in PATH (default: COURSES_DIR), or the one course whose folder PATH is. Exit 1 when there
+    is an error."""
     library = content.check_library(_courses_dir(path))
     _print_problems(library.problems)
     click.echo(library.summary)
     sys.exit(1 if library.errors else 0)
 
 
-def course_folders(courses_dir: Path) -> list[Path]:
-    return sorted(path for path in courses_dir.iterdir() if path.is_dir() and not path.name.startswith("."))
-
-
-def sync_library(courses_dir: Path, *, force: bool = False, echo=click.echo) -> bool:
-    """Sync every course folder, one transaction per course. Returns True when every course synced.
+def sync_library(path: Path, *, force: bool = False, echo=click.echo) -> bool:
+    """Sync every course folder of `path` (or, given one course's folder, that course), one transaction per course.
+    Returns True when every course synced.
 
     A folder whose files are byte-for-byte those of the last sync is not even parsed."""
+    courses_dir, only = content.library_of(path)
     registry_path = courses_dir / "standards.yaml"
     registry, registry_problems = content.load_registry(registry_path, root=courses_dir)
     registry_errors = [problem for problem in registry_problems if problem.severity == "error"]
@@ -57,7 +56,7 @@ def sync_library(courses_dir: Path, *, force: bool = False, echo=click.echo) -> 
     registry_digest = hashlib.sha256(registry_path.read_bytes()).hexdigest()
     all_synced = True
     changed: dict[Path, str] = {}
-    for folder in course_folders(courses_dir):
+    for folder in [only] if only else content.course_folders(courses_dir):
         fingerprint = folder_fingerprint(folder, registry_digest)
         if not force and stored_fingerprint(db.session, folder.name) == fingerprint:
             echo(f"{folder.name}: unchanged")
@@ -86,7 +85,8 @@ def sync_library(courses_dir: Path, *, force: bool = False, echo=click.echo) -> 
 @click.argument("path", required=False)
 @click.option("--force", is_flag=True, help="Take the files even where the browser changed the same module.")
 def sync_command(path, force):
-    """Load the courses in PATH into the database. Exit 1 if a course was skipped or in conflict."""
+    """Load the courses in PATH (default: COURSES_DIR), or the one course whose folder PATH is, into the database.
+    Exit 1 if a course was skipped or in conflict."""
     sys.exit(0 if sync_library(_courses_dir(path), force=force) else 1)
 
 

@@ -5,7 +5,7 @@ Pure Python on purpose: no Flask, no database. The web app, the sync job, the br
 """
 
 from .files import MAX_FILE_BYTES
-from .loader import check_library, parse_course_folder, parse_course_folders
+from .loader import check_library, course_folders, library_of, parse_course_folder, parse_course_folders
 from .markdown_render import RenderedMarkdown, render_markdown, sanitize
 from .model import (
     CompletionRule,
@@ -49,6 +49,8 @@ __all__ = [
     "StandardsRegistry",
     "TocEntry",
     "check_library",
+    "course_folders",
+    "library_of",
     "load_registry",
     "normalise_answer",
     "parse_course_folder",

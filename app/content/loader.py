@@ -185,26 +185,36 @@ def _check_across_modules(folder: Path, modules: list[Module], problems: list[Pr
             )
 
 
+def library_of(path: Path) -> tuple[Path, Path | None]:
+    """(the courses folder, the one course to take or None for all): a course's own folder (it holds course.md)
+    is read with the standards registry of the courses folder that holds it."""
+    path = Path(path)
+    if not (path / COURSE_FILENAME).is_file():
+        return path, None
+    if path.name in ("", "..") or path.parent == path:  # ".", "..": no parent to name; problems then show full paths
+        path = path.resolve()
+    return path.parent, path
+
+
+def course_folders(courses_dir: Path) -> list[Path]:
+    """Every course folder of a courses folder, by name (hidden folders left out). May raise OSError."""
+    return sorted((courses_dir / entry.name for entry in os.scandir(courses_dir)
+                   if entry.is_dir() and not entry.name.startswith(".")), key=lambda folder: folder.name)
+
+
 def check_library(courses_dir: Path, *, workers: int | None = None) -> LibraryResult:
-    """Check `courses_dir/standards.yaml` and every course folder in `courses_dir`. Never raises.
-    `workers`: see parse_course_folders()."""
+    """Check `courses_dir/standards.yaml` and every course folder in `courses_dir` (or, given one course's folder,
+    that course against the registry beside it). Never raises. `workers`: see parse_course_folders()."""
     courses_dir = Path(courses_dir)
     if not courses_dir.is_dir():
         problem = Problem(str(courses_dir), 1, "courses folder not found")
         return LibraryResult(registry=None, courses=(), problems=(problem,))
-    if (courses_dir / COURSE_FILENAME).is_file():
-        problem = Problem(str(courses_dir), 1, f"this is one course's folder: check the folder that holds it and "
-                                               f"{REGISTRY_FILENAME} ({courses_dir.resolve().parent})")
-        return LibraryResult(registry=None, courses=(), problems=(problem,))
+    courses_dir, only = library_of(courses_dir)
     registry, registry_problems = load_registry(courses_dir / REGISTRY_FILENAME, root=courses_dir)
     # With no usable registry every code would be "unknown": report the registry, not hundreds of codes.
     usable_registry = registry if registry.instruments or not has_errors(registry_problems) else None
     try:
-        folders = sorted(
-            (courses_dir / entry.name for entry in os.scandir(courses_dir)
-             if entry.is_dir() and not entry.name.startswith(".")),
-            key=lambda folder: folder.name,
-        )
+        folders = [only] if only else course_folders(courses_dir)
     except OSError as error:
         problem = Problem(str(courses_dir), 1, f"cannot read folder: {error.strerror or error}")
         return LibraryResult(registry=usable_registry, courses=(), problems=(*registry_problems, problem))

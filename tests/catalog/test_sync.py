@@ -297,4 +297,20 @@ def test_check_command_exit_codes(app, tmp_path):
     assert bad.exit_code == 1 and "03-module-3.md:" in bad.output and "Traceback" not in bad.output
     assert bad.output.splitlines()[-1] == "1 course checked: 1 error, 0 warnings"
     one_course = runner.invoke(args=["courses", "check", str(tmp_path / "test-course")])
-    assert one_course.exit_code == 1 and "this is one course's folder: check the folder that holds it" in one_course.output
+    assert one_course.exit_code == 1 and f"{tmp_path / 'test-course' / '03-module-3.md'}:" in one_course.output
+    assert one_course.output.splitlines()[-1] == "1 course checked: 1 error, 0 warnings"
+
+
+def test_one_course_s_folder_is_checked_and_synced_alone_with_the_registry_beside_it(app, tmp_path):
+    """What a trainer types after editing one course: the other courses are neither read nor touched."""
+    write_course(tmp_path, "first-course")
+    write_course(tmp_path, "second-course")
+    (tmp_path / "second-course" / "course.md").write_text("not a course any more\n")
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["courses", "check", str(tmp_path / "first-course")])
+    assert checked.exit_code == 0 and checked.output.splitlines()[-1] == "1 course checked: 0 errors, 0 warnings"
+    synced = runner.invoke(args=["courses", "sync", str(tmp_path / "first-course")])
+    assert synced.exit_code == 0 and "first-course" in synced.output and "second-course" not in synced.output
+    assert count(app, Course) == 1
+    again, output = run_sync(app, tmp_path / "first-course")
+    assert again and output == "first-course: unchanged"
